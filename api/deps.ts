@@ -1,0 +1,16 @@
+import type { Config } from '../shared/config.js';
+import type { Logger } from '../shared/logger.js';
+import type { JobQueues } from '../shared/queues.js';
+import type { ObjectStore } from '../shared/storage/object-store.js';
+import type { TenantRegistry } from '../shared/tenants.js';
+
+/** Everything the HTTP layer needs, built by a composition root (api/server.ts, local/dev.ts, the tests). */
+export interface ApiDeps {
+  config: Config;
+  tenants: TenantRegistry;
+  queues: JobQueues;
+  store: ObjectStore;
+  logger: Logger;
+  /** Named readiness probes for GET /readyz; each throws when its dependency is unreachable. */
+  readiness: Record<string, () => Promise<unknown>>;
+}

@@ -1,0 +1,24 @@
+import { Router } from 'express';
+import { NotFoundError } from '../../shared/errors.js';
+import { buildJobDocument } from '../../shared/job-document.js';
+import { parseJobId } from '../../shared/job-id.js';
+import type { ApiDeps } from '../deps.js';
+import { tenantOf } from '../middleware/auth.js';
+
+/** GET /v1/jobs/:id: the job as its tenant may see it; anyone else's or an unknown id is 404. */
+export function jobsRouter({ queues, store }: ApiDeps): Router {
+  const router = Router();
+  router.get('/v1/jobs/:id', async (req, res) => {
+    const tenant = tenantOf(req);
+    const id = req.params.id;
+    const parsed = parseJobId(id);
+    if (!parsed || parsed.tenant !== tenant.id) throw new NotFoundError('No such job');
+    const job = await queues[parsed.type].getJob(id);
+    if (!job || job.data?.tenant !== tenant.id) throw new NotFoundError('No such job');
+    const state = await job.getState();
+    if (state === 'unknown') throw new NotFoundError('No such job');
+    // The document carries a presigned URL: no cache may keep it.
+    res.set('Cache-Control', 'no-store').json(await buildJobDocument(job, state, parsed.type, store));
+  });
+  return router;
+}

@@ -1,0 +1,39 @@
+import 'dotenv/config';
+import { loadConfig } from '../shared/config.js';
+import { ConfigError } from '../shared/errors.js';
+import { createLogger } from '../shared/logger.js';
+import { createJobQueues, closeQueues } from '../shared/queues.js';
+import { createClients } from '../shared/runtime.js';
+import { onShutdownSignal } from '../shared/shutdown.js';
+import { loadTenants, TenantRegistry } from '../shared/tenants.js';
+import type { ApiDeps } from './deps.js';
+import { listen } from './http-server.js';
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const logger = createLogger(config.LOG_LEVEL, { service: 'ferry-api' });
+  const tenants = loadTenants(config);
+  if (!tenants) throw new ConfigError('FERRY_TENANTS or FERRY_TENANTS_FILE is required (npm run dev creates a dev tenant)');
+  const clients = createClients(config, 'ferry-api');
+  const queues = createJobQueues(clients.redis, config);
+  const deps: ApiDeps = {
+    config,
+    tenants: new TenantRegistry(tenants),
+    queues,
+    store: clients.store,
+    logger,
+    readiness: clients.readiness,
+  };
+  const http = await listen(deps);
+  logger.info({ port: config.PORT }, 'api listening');
+  onShutdownSignal(logger, async () => {
+    await http.close();
+    await closeQueues(queues);
+    await clients.close();
+  });
+}
+
+main().catch((err: unknown) => {
+  console.error(err instanceof ConfigError ? err.message : err);
+  process.exit(1);
+});

@@ -1,0 +1,112 @@
+import 'dotenv/config';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import type { Server } from 'node:http';
+import { join, resolve } from 'node:path';
+import express from 'express';
+import { createApp } from '../api/app.js';
+import { loadConfig } from '../shared/config.js';
+import { ConfigError } from '../shared/errors.js';
+import { createLogger } from '../shared/logger.js';
+import { closeQueues, createJobQueues } from '../shared/queues.js';
+import { createClients } from '../shared/runtime.js';
+import { onShutdownSignal } from '../shared/shutdown.js';
+import { defaultLimits, generateApiKey, hashApiKey, loadTenants, TenantRegistry } from '../shared/tenants.js';
+import { startWorkers } from '../worker/workers.js';
+import { sampleFilesRouter, SAMPLE_NAMES } from './sample-files.js';
+import { LOCAL_CREDENTIALS, startLocalStack } from './stack.js';
+
+/** The dev key survives restarts (kept under the data dir) so a pasted curl command keeps working. */
+async function devApiKey(dataDir: string): Promise<string> {
+  const file = join(dataDir, 'dev-api-key');
+  try {
+    return (await readFile(file, 'utf8')).trim();
+  } catch {
+    const key = generateApiKey();
+    await writeFile(file, `${key}\n`, { mode: 0o600 });
+    return key;
+  }
+}
+
+/** `npm run dev`: embedded S3 and DynamoDB servers, the API and a worker, in one process. */
+async function main(): Promise<void> {
+  const dataDir = resolve(process.env.FERRY_DATA_DIR ?? '.ferry');
+  await mkdir(dataDir, { recursive: true });
+  const bucket = process.env.S3_BUCKET ?? 'ferry';
+  const stack = await startLocalStack({ dataDir, buckets: [bucket] });
+  // The embedded S3 server only accepts its own credentials; the SDK's default chain reads these.
+  process.env.AWS_ACCESS_KEY_ID = LOCAL_CREDENTIALS.accessKeyId;
+  process.env.AWS_SECRET_ACCESS_KEY = LOCAL_CREDENTIALS.secretAccessKey;
+  delete process.env.AWS_SESSION_TOKEN;
+  delete process.env.AWS_PROFILE;
+
+  const config = loadConfig({
+    NODE_ENV: 'development',
+    ALLOW_PRIVATE_NETWORKS: 'true',
+    ...process.env,
+    ...stack.env,
+    FERRY_DATA_DIR: dataDir,
+  });
+  const logger = createLogger(config.LOG_LEVEL, { service: 'ferry-dev' });
+  let key: string | undefined;
+  let tenants = loadTenants(config);
+  if (!tenants) {
+    key = await devApiKey(dataDir);
+    tenants = [{ id: 'dev', apiKeyHashes: [hashApiKey(key)], limits: defaultLimits(config) }];
+  }
+  const clients = createClients(config, 'ferry-dev');
+  const queues = createJobQueues(clients.redis, config);
+  const workers = startWorkers({ config, connection: clients.redis, store: clients.store, logger });
+
+  const app = express();
+  app.use(sampleFilesRouter());
+  app.use(
+    createApp({
+      config,
+      tenants: new TenantRegistry(tenants),
+      queues,
+      store: clients.store,
+      logger,
+      readiness: clients.readiness,
+    }),
+  );
+  const server = await new Promise<Server>((ok) => {
+    const s = app.listen(config.PORT, config.HOST, () => ok(s));
+  });
+  printBanner(config.PORT, key, stack.s3Endpoint, stack.dynamoEndpoint, dataDir, config.QUEUE_PREFIX);
+
+  onShutdownSignal(logger, async () => {
+    await new Promise<void>((ok) => {
+      server.close(() => ok());
+      server.closeIdleConnections();
+    });
+    await workers.close();
+    await closeQueues(queues);
+    await clients.close();
+    await stack.close();
+  });
+}
+
+function printBanner(port: number, key: string | undefined, s3: string, dynamo: string, dataDir: string, prefix: string) {
+  const base = `http://127.0.0.1:${port}`;
+  const auth = key ?? '<one of your FERRY_TENANTS keys>';
+  const urls = SAMPLE_NAMES.slice(0, 2).map((n) => `"${base}/dev/samples/${n}"`);
+  const lines = [
+    '',
+    `ferry dev is running at ${base}`,
+    `  API key (tenant "dev"): ${auth}`,
+    `  embedded S3:            ${s3} (bucket data under ${dataDir}/s3)`,
+    `  embedded DynamoDB:      ${dynamo}`,
+    `  queue prefix:           ${prefix}`,
+    '',
+    'Try it:',
+    `  curl -s -H 'Authorization: Bearer ${auth}' -d '{"filename":"photos","urls":[${urls.join(',')}]}' ${base}/v1/zips`,
+    `  curl -s -H 'Authorization: Bearer ${auth}' ${base}/v1/jobs/<id>`,
+    '',
+  ];
+  process.stdout.write(lines.join('\n') + '\n');
+}
+
+main().catch((err: unknown) => {
+  console.error(err instanceof ConfigError ? err.message : err);
+  process.exit(1);
+});

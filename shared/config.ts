@@ -1,0 +1,114 @@
+import { z } from 'zod';
+import { ConfigError } from './errors.js';
+
+const GiB = 1024 ** 3;
+
+const bool = (fallback: boolean) => z.stringbool().default(fallback);
+const int = (fallback: number, min = 0, max = Number.MAX_SAFE_INTEGER) =>
+  z.coerce.number().int().min(min).max(max).default(fallback);
+const optionalString = z
+  .string()
+  .optional()
+  .transform((v) => (v === undefined || v.trim() === '' ? undefined : v.trim()));
+const optionalUrl = optionalString.pipe(z.url().optional());
+const list = (fallback: string) =>
+  z
+    .string()
+    .default(fallback)
+    .transform((v) =>
+      v
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean),
+    );
+
+/**
+ * Every environment variable the service reads. Nothing else in the code base touches `process.env`;
+ * a bad value stops start-up with a message naming the variable.
+ */
+export const configSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('production'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  PORT: int(3000, 0, 65535),
+  HOST: z.string().default('0.0.0.0'),
+  /** Largest JSON request body the API parses (express/bytes syntax). */
+  API_BODY_LIMIT: z.string().default('5mb'),
+
+  REDIS_URL: z.string().default('redis://127.0.0.1:6379'),
+  QUEUE_PREFIX: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'letters, digits, _ . - only').default('ferry'),
+
+  S3_ENDPOINT: optionalUrl,
+  /** Endpoint used only to sign download URLs, when clients reach S3 by another address than the workers. */
+  S3_PUBLIC_ENDPOINT: optionalUrl,
+  S3_REGION: z.string().default('us-east-1'),
+  S3_BUCKET: z.string().min(3).default('ferry'),
+  S3_FORCE_PATH_STYLE: bool(false),
+  /**
+   * `when_supported` (SDK default) or `when_required`. Some S3-compatible stores (s3rver, older MinIO) store
+   * aws-chunked framing inside the object unless flexible checksums are limited to where they are required.
+   */
+  S3_CHECKSUMS: z.enum(['when_supported', 'when_required']).default('when_supported'),
+  S3_KEY_PREFIX: z
+    .string()
+    .default('')
+    .transform((v) => v.replace(/^\/+|\/+$/g, '')),
+  S3_MANAGE_LIFECYCLE: bool(false),
+
+  DYNAMODB_ENDPOINT: optionalUrl,
+  DYNAMODB_TABLE: z.string().min(3).default('ferry-media'),
+  PUBLIC_BASE_URL: optionalUrl,
+
+  FERRY_TENANTS: optionalString,
+  FERRY_TENANTS_FILE: optionalString,
+  FERRY_DATA_DIR: z.string().default('.ferry'),
+
+  ALLOW_PRIVATE_NETWORKS: bool(false),
+  /** Addresses let through the SSRF guard even when private networks are refused (comma-separated IPs). */
+  SSRF_ALLOW_IPS: list(''),
+
+  WORKER_CONCURRENCY: int(2, 1, 256),
+  DOWNLOAD_CONCURRENCY: int(8, 1, 256),
+  FETCH_CONNECT_TIMEOUT_MS: int(10_000, 1),
+  FETCH_IDLE_TIMEOUT_MS: int(30_000, 1),
+  FETCH_TOTAL_TIMEOUT_MS: int(30 * 60_000, 1),
+  FETCH_MAX_REDIRECTS: int(5, 0, 20),
+  /** Extra tries for one file after a transient failure (timeout, reset, 5xx), before the file counts as failed. */
+  FETCH_RETRIES: int(2, 0, 10),
+  FETCH_RETRY_DELAY_MS: int(500, 0),
+  /** Where downloads wait for their turn in the archive; bounded by DOWNLOAD_CONCURRENCY files. */
+  TEMP_DIR: optionalString,
+
+  JOB_ATTEMPTS: int(3, 1, 100),
+  JOB_BACKOFF_MS: int(10_000, 0),
+  JOB_RETENTION_SECONDS: int(7 * 86_400, 60),
+
+  ZIP_DEFAULT_EXPIRES_IN: int(86_400, 60, 604_800),
+  ZIP_MAX_EXPIRES_IN: int(604_800, 60, 604_800),
+
+  DEFAULT_JOBS_PER_MINUTE: int(60, 1),
+  DEFAULT_MAX_FILES_PER_JOB: int(1000, 1),
+  DEFAULT_MAX_FILE_BYTES: int(5 * GiB, 1),
+  DEFAULT_MAX_JOB_BYTES: int(50 * GiB, 1),
+  DEFAULT_ALLOWED_TYPES: list('image/*,video/*,audio/*,application/pdf'),
+
+  BULL_BOARD_USER: optionalString,
+  BULL_BOARD_PASSWORD: optionalString,
+  WEBHOOK_RETRY_DELAY_MS: int(5000, 1),
+  WEBHOOK_MAX_ATTEMPTS: int(12, 1, 100),
+});
+
+export type Config = z.infer<typeof configSchema>;
+
+/** Parses the environment once; throws ConfigError naming every variable that is wrong. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const parsed = configSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`Invalid configuration:\n  ${lines.join('\n  ')}`);
+  }
+  const config = parsed.data;
+  if (config.ZIP_DEFAULT_EXPIRES_IN > config.ZIP_MAX_EXPIRES_IN) {
+    throw new ConfigError('Invalid configuration:\n  ZIP_DEFAULT_EXPIRES_IN: must not exceed ZIP_MAX_EXPIRES_IN');
+  }
+  return config;
+}

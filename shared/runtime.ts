@@ -1,0 +1,43 @@
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { S3Client } from '@aws-sdk/client-s3';
+import type { Redis } from 'ioredis';
+import type { Config } from './config.js';
+import { createRedis } from './redis.js';
+import { createDynamoClient, pingDynamo } from './storage/dynamodb-client.js';
+import type { ObjectStore } from './storage/object-store.js';
+import { createS3Clients } from './storage/s3-client.js';
+import { S3ObjectStore } from './storage/s3-object-store.js';
+
+/** The external clients a process holds; built once by a composition root and passed down. */
+export interface Clients {
+  redis: Redis;
+  s3: S3Client;
+  store: ObjectStore;
+  dynamo: DynamoDBClient;
+  readiness: Record<string, () => Promise<unknown>>;
+  close(): Promise<void>;
+}
+
+export function createClients(config: Config, name: string): Clients {
+  const redis = createRedis(config.REDIS_URL, name);
+  const { client: s3, presignClient } = createS3Clients(config);
+  const store = new S3ObjectStore(s3, config.S3_BUCKET, presignClient);
+  const dynamo = createDynamoClient(config);
+  return {
+    redis,
+    s3,
+    store,
+    dynamo,
+    readiness: {
+      redis: () => redis.ping(),
+      s3: () => store.ping(),
+      dynamodb: () => pingDynamo(dynamo),
+    },
+    async close() {
+      await redis.quit().catch(() => redis.disconnect());
+      s3.destroy();
+      if (presignClient !== s3) presignClient.destroy();
+      dynamo.destroy();
+    },
+  };
+}

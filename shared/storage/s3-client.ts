@@ -1,0 +1,17 @@
+import { S3Client } from '@aws-sdk/client-s3';
+import type { Config } from '../config.js';
+
+/** S3 clients for workers (S3_ENDPOINT) and for signing client-facing URLs (S3_PUBLIC_ENDPOINT, if set). */
+export function createS3Clients(config: Config): { client: S3Client; presignClient: S3Client } {
+  const build = (endpoint: string | undefined) =>
+    new S3Client({
+      region: config.S3_REGION,
+      endpoint,
+      forcePathStyle: config.S3_FORCE_PATH_STYLE,
+      requestChecksumCalculation: config.S3_CHECKSUMS === 'when_required' ? 'WHEN_REQUIRED' : 'WHEN_SUPPORTED',
+      responseChecksumValidation: config.S3_CHECKSUMS === 'when_required' ? 'WHEN_REQUIRED' : 'WHEN_SUPPORTED',
+    });
+  const client = build(config.S3_ENDPOINT);
+  const presignClient = config.S3_PUBLIC_ENDPOINT ? build(config.S3_PUBLIC_ENDPOINT) : client;
+  return { client, presignClient };
+}

@@ -1,0 +1,23 @@
+import 'dotenv/config';
+import { loadConfig } from '../shared/config.js';
+import { ConfigError } from '../shared/errors.js';
+import { createLogger } from '../shared/logger.js';
+import { createClients } from '../shared/runtime.js';
+import { onShutdownSignal } from '../shared/shutdown.js';
+import { startWorkers } from './workers.js';
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const logger = createLogger(config.LOG_LEVEL, { service: 'ferry-worker' });
+  const clients = createClients(config, 'ferry-worker');
+  const running = startWorkers({ config, connection: clients.redis, store: clients.store, logger });
+  onShutdownSignal(logger, async () => {
+    await running.close();
+    await clients.close();
+  });
+}
+
+main().catch((err: unknown) => {
+  console.error(err instanceof ConfigError ? err.message : err);
+  process.exit(1);
+});

@@ -1,0 +1,70 @@
+import { tmpdir } from 'node:os';
+import { Worker } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { Config } from '../shared/config.js';
+import type { Logger } from '../shared/logger.js';
+import type { ObjectStore } from '../shared/storage/object-store.js';
+import { createHttpClient } from './fetch/http-client.js';
+import { createGuardedAgents, destroyAgents } from './fetch/ssrf-agents.js';
+import { createProcessors } from './processors/index.js';
+
+export interface WorkerDeps {
+  config: Config;
+  connection: Redis;
+  store: ObjectStore;
+  logger: Logger;
+}
+
+export interface RunningWorkers {
+  workers: Worker[];
+  /** Stops taking jobs, lets running ones finish (or hands them back after `timeoutMs`), closes connections. */
+  close(timeoutMs?: number): Promise<void>;
+}
+
+/** One BullMQ Worker per queue that has a processor. */
+export function startWorkers({ config, connection, store, logger }: WorkerDeps): RunningWorkers {
+  const agents = createGuardedAgents({
+    allowPrivateNetworks: config.ALLOW_PRIVATE_NETWORKS,
+    allowIps: config.SSRF_ALLOW_IPS,
+  });
+  const http = createHttpClient({
+    agents,
+    connectTimeoutMs: config.FETCH_CONNECT_TIMEOUT_MS,
+    idleTimeoutMs: config.FETCH_IDLE_TIMEOUT_MS,
+    totalTimeoutMs: config.FETCH_TOTAL_TIMEOUT_MS,
+    maxRedirects: config.FETCH_MAX_REDIRECTS,
+  });
+  const processors = createProcessors({
+    store,
+    http,
+    logger,
+    keyPrefix: config.S3_KEY_PREFIX,
+    tempDir: config.TEMP_DIR ?? tmpdir(),
+    downloadConcurrency: config.DOWNLOAD_CONCURRENCY,
+    fetchRetries: config.FETCH_RETRIES,
+    fetchRetryDelayMs: config.FETCH_RETRY_DELAY_MS,
+  });
+  const workers = Object.entries(processors).map(([queue, processor]) => {
+    const worker = new Worker(queue, processor, {
+      connection,
+      prefix: config.QUEUE_PREFIX,
+      concurrency: config.WORKER_CONCURRENCY,
+    });
+    worker.on('error', (err) => logger.error({ err, queue }, 'worker error'));
+    return worker;
+  });
+  logger.info({ queues: Object.keys(processors), concurrency: config.WORKER_CONCURRENCY }, 'workers started');
+
+  return {
+    workers,
+    async close(timeoutMs = 30_000) {
+      const graceful = Promise.all(workers.map((w) => w.close()));
+      const timer = new Promise<'timeout'>((resolve) => setTimeout(resolve, timeoutMs, 'timeout').unref());
+      if ((await Promise.race([graceful, timer])) === 'timeout') {
+        logger.warn('running jobs did not finish in time; handing them back to the queue');
+        await Promise.all(workers.map((w) => w.close(true)));
+      }
+      destroyAgents(agents);
+    },
+  };
+}

@@ -1,0 +1,140 @@
+import { createReadStream } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Got } from 'got';
+import type { Logger } from '../../shared/logger.js';
+import { AppError, FetchError } from '../../shared/errors.js';
+import type { FileFailure, ZipEntry, ZipJobData, ZipJobResult } from '../../shared/jobs.js';
+import type { ObjectStore } from '../../shared/storage/object-store.js';
+import { ByteBudget } from '../fetch/byte-budget.js';
+import { fetchToFile, type FetchedFile } from '../fetch/fetch-to-file.js';
+import { retryTransient } from '../fetch/retry-transient.js';
+import type { ProgressReporter } from '../processors/progress-reporter.js';
+import { CompletionPool } from './completion-pool.js';
+import { shouldStore } from './compression.js';
+import { deriveEntryName, EntryNameAllocator, sanitizeEntryName } from './entry-names.js';
+import { maxArchiveBytes, partSizeFor } from './part-size.js';
+import { ZipUpload } from './zip-upload.js';
+import { zipObjectKey } from './zip-key.js';
+
+export interface BuildZipDeps {
+  store: ObjectStore;
+  http: Got;
+  logger: Logger;
+  keyPrefix: string;
+  tempDir: string;
+  downloadConcurrency: number;
+  fetchRetries: number;
+  fetchRetryDelayMs: number;
+}
+
+export interface BuildZipRequest {
+  jobId: string;
+  data: ZipJobData;
+  progress: ProgressReporter;
+  signal?: AbortSignal;
+}
+
+const MANIFEST_NAME = 'manifest.json';
+
+/** The same URL twice in one job is fetched once; the first name given for it wins. */
+function uniqueFiles(files: ZipJobData['files']): ZipJobData['files'] {
+  const seen = new Map<string, ZipJobData['files'][number]>();
+  for (const f of files) if (!seen.has(f.url)) seen.set(f.url, f);
+  return [...seen.values()];
+}
+
+/**
+ * Downloads every URL with bounded concurrency and streams them, in completion order, into one zip archive
+ * that is uploaded to S3 as it is written. With `onError: "fail"` the first failed URL aborts the archive and
+ * the upload; with `"skip"` failures are listed and the rest is archived.
+ */
+export async function buildZip(deps: BuildZipDeps, req: BuildZipRequest): Promise<ZipJobResult> {
+  const { data, jobId, progress } = req;
+  const key = zipObjectKey(deps.keyPrefix, data.tenant, jobId, data.filename);
+  const files = uniqueFiles(data.files);
+  const names = new EntryNameAllocator();
+  if (data.options.manifest) names.allocate(MANIFEST_NAME);
+  // Names the client chose are reserved first, in input order, so they never depend on download timing.
+  const chosenNames = files.map((f) => {
+    const name = f.name === undefined ? undefined : sanitizeEntryName(f.name);
+    return name === undefined ? undefined : names.allocate(name);
+  });
+
+  const aborted = await deps.store.abortIncompleteUploads(key);
+  if (aborted > 0) deps.logger.warn({ key, aborted }, 'aborted multipart uploads left by an earlier attempt');
+
+  const budget = new ByteBudget(data.limits.maxJobBytes);
+  const controller = new AbortController();
+  const onOuterAbort = () => controller.abort(req.signal?.reason);
+  req.signal?.addEventListener('abort', onOuterAbort, { once: true });
+  const workDir = await mkdtemp(join(deps.tempDir, `ferry-${jobId}-`));
+  const upload = new ZipUpload(deps.store, {
+    key,
+    partSize: partSizeFor(maxArchiveBytes(data.limits.maxJobBytes, files.length)),
+    signal: controller.signal,
+  });
+  const download = (file: { url: string }, index: number): Promise<FetchedFile> =>
+    retryTransient(
+      () =>
+        fetchToFile(deps.http, {
+          url: file.url,
+          path: join(workDir, String(index)),
+          maxFileBytes: data.limits.maxFileBytes,
+          allowedTypes: data.limits.allowedTypes,
+          budget,
+          signal: controller.signal,
+          onBytes: (n) => progress.bytes(n),
+        }),
+      { attempts: deps.fetchRetries + 1, baseDelayMs: deps.fetchRetryDelayMs, signal: controller.signal },
+    );
+  const pool = new CompletionPool(files, deps.downloadConcurrency, download);
+  const entries: ZipEntry[] = [];
+  const failures: FileFailure[] = [];
+
+  try {
+    for await (const done of pool.results()) {
+      try {
+        if (done.result.status === 'rejected') {
+          const err: unknown = done.result.reason;
+          if (!(err instanceof FetchError)) throw err;
+          failures.push({ url: err.url, code: err.code, message: err.message });
+          progress.fileDone(true);
+          deps.logger.info({ url: err.url, code: err.code }, 'file failed');
+          if (data.options.onError === 'fail') throw err;
+          continue;
+        }
+        const file = done.result.value;
+        const name = chosenNames[done.index] ?? names.allocate(deriveEntryName(file));
+        await upload.append(createReadStream(file.path), {
+          name,
+          store: shouldStore(data.options.compression, file.contentType),
+        });
+        entries.push({ url: file.url, name, size: file.size, sha256: file.sha256, contentType: file.contentType });
+        progress.fileDone(false);
+      } finally {
+        done.release();
+        await rm(join(workDir, String(done.index)), { force: true });
+      }
+    }
+    if (entries.length === 0) {
+      throw new AppError('no_files', `None of the ${files.length} URLs could be fetched`, { status: 422 });
+    }
+    if (data.options.manifest) {
+      const manifest = { filename: data.filename, createdAt: new Date().toISOString(), entries, failures };
+      await upload.append(Buffer.from(JSON.stringify(manifest, null, 2)), { name: MANIFEST_NAME, store: false });
+    }
+    const size = await upload.finish();
+    const expiresAt = new Date(Date.now() + data.expiresIn * 1000).toISOString();
+    return { key, filename: data.filename, size, expiresAt, entries, failures };
+  } catch (err) {
+    controller.abort(err);
+    upload.fail(err);
+    await pool.stop();
+    await upload.settled();
+    throw err;
+  } finally {
+    req.signal?.removeEventListener('abort', onOuterAbort);
+    await rm(workDir, { recursive: true, force: true });
+  }
+}
