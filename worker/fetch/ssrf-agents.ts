@@ -2,8 +2,12 @@ import type { Agent as HttpAgent } from 'node:http';
 import type { Agent as HttpsAgent } from 'node:https';
 import { RequestFilteringHttpAgent, RequestFilteringHttpsAgent } from 'request-filtering-agent';
 
-/** Link-local (cloud metadata at 169.254.169.254) and AWS's IPv6 metadata address stay blocked in every mode. */
-const ALWAYS_DENIED = ['169.254.0.0/16', 'fe80::/10', 'fd00:ec2::254/128'];
+/**
+ * Cloud metadata endpoints stay blocked even when private networks are allowed (with the guard fully on they
+ * are blocked as link-local anyway). Single addresses, not CIDRs: request-filtering-agent 3.2 cannot match an
+ * IPv4 CIDR against an IPv6 address (or the reverse) and warns on every such connection.
+ */
+const ALWAYS_DENIED = ['169.254.169.254', '169.254.170.2', 'fd00:ec2::254'];
 
 export interface SsrfGuardOptions {
   /** Lets loopback and private ranges through (tests, local mode); metadata addresses stay blocked. */

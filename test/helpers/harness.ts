@@ -1,0 +1,146 @@
+import { randomUUID } from 'node:crypto';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { listen } from '../../api/http-server.js';
+import { LOCAL_CREDENTIALS, startLocalStack, type LocalStack } from '../../local/stack.js';
+import { loadConfig, type Config } from '../../shared/config.js';
+import { createLogger } from '../../shared/logger.js';
+import { closeQueues, createJobQueues, type JobQueues } from '../../shared/queues.js';
+import { createClients, type Clients } from '../../shared/runtime.js';
+import { hashApiKey, TenantRegistry, type Tenant } from '../../shared/tenants.js';
+import { startWorkers, type RunningWorkers } from '../../worker/workers.js';
+
+export const KEY_A = 'test-key-tenant-a';
+export const KEY_B = 'test-key-tenant-b';
+
+export interface HarnessOptions {
+  /** Config variables on top of the harness defaults (ALLOW_PRIVATE_NETWORKS=true, small timeouts...). */
+  env?: Record<string, string>;
+  /** Limits for tenant A (tenant B keeps the defaults). */
+  limitsA?: Partial<Tenant['limits']>;
+  /** Start no worker (tests that only need the API). */
+  workers?: boolean;
+}
+
+export interface Harness {
+  config: Config;
+  baseUrl: string;
+  stack: LocalStack;
+  clients: Clients;
+  queues: JobQueues;
+  /** TEMP_DIR of this harness's workers. */
+  tempDir: string;
+  request(method: string, path: string, opts?: { body?: unknown; key?: string | null; raw?: string; headers?: Record<string, string> }): Promise<{ status: number; body: any; headers: Headers }>;
+  /** Polls GET /v1/jobs/:id until the job is completed, failed or cancelled. */
+  waitForJob(id: string, opts?: { key?: string; timeoutMs?: number }): Promise<any>;
+  /** Downloads the finished archive through its presigned URL. */
+  download(url: string): Promise<{ status: number; body: Buffer; headers: Headers }>;
+  tempFiles(): Promise<string[]>;
+  startWorker(env?: Record<string, string>): RunningWorkers;
+  close(): Promise<void>;
+}
+
+/**
+ * A whole ferry on real components: embedded S3 and DynamoDB servers, the machine's Redis (with a queue prefix
+ * of its own), the real API on a free port and real BullMQ workers.
+ */
+export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> {
+  process.env.AWS_ACCESS_KEY_ID = LOCAL_CREDENTIALS.accessKeyId;
+  process.env.AWS_SECRET_ACCESS_KEY = LOCAL_CREDENTIALS.secretAccessKey;
+  const bucket = `test-${randomUUID().slice(0, 8)}`;
+  const stack = await startLocalStack({ buckets: [bucket] });
+  const tempDir = await mkdtemp(join(tmpdir(), 'ferry-test-tmp-'));
+  const baseEnv = {
+    NODE_ENV: 'test',
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    PORT: '0',
+    HOST: '127.0.0.1',
+    REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
+    QUEUE_PREFIX: `test-${randomUUID()}`,
+    S3_BUCKET: bucket,
+    ALLOW_PRIVATE_NETWORKS: 'true',
+    TEMP_DIR: tempDir,
+    JOB_ATTEMPTS: '1',
+    FETCH_RETRY_DELAY_MS: '50',
+    ...stack.env,
+  };
+  const config = loadConfig({ ...baseEnv, ...opts.env });
+  const logger = createLogger(config.LOG_LEVEL, { service: 'test' });
+  const defaults = {
+    jobsPerMinute: 1000,
+    maxFilesPerJob: 1000,
+    maxFileBytes: 50 * 1024 * 1024,
+    maxJobBytes: 500 * 1024 * 1024,
+    allowedTypes: ['image/*', 'video/*', 'audio/*', 'application/pdf', 'text/*', 'application/json'],
+  };
+  const tenants = new TenantRegistry([
+    { id: 'tenant-a', apiKeyHashes: [hashApiKey(KEY_A)], limits: { ...defaults, ...opts.limitsA } },
+    { id: 'tenant-b', apiKeyHashes: [hashApiKey(KEY_B)], limits: defaults },
+  ]);
+  const clients = createClients(config, 'test');
+  const queues = createJobQueues(clients.redis, config);
+  const workers: RunningWorkers[] = [];
+  const startWorker = (env: Record<string, string> = {}) => {
+    const workerConfig = loadConfig({ ...baseEnv, ...opts.env, ...env });
+    const w = startWorkers({ config: workerConfig, connection: clients.redis, store: clients.store, logger });
+    workers.push(w);
+    return w;
+  };
+  if (opts.workers !== false) startWorker();
+  const http = await listen({ config, tenants, queues, store: clients.store, logger, readiness: clients.readiness });
+  const baseUrl = `http://127.0.0.1:${((http.server as Server).address() as AddressInfo).port}`;
+
+  const request: Harness['request'] = async (method, path, o = {}) => {
+    const headers: Record<string, string> = { ...o.headers };
+    const key = o.key === undefined ? KEY_A : o.key;
+    if (key !== null) headers.authorization = `Bearer ${key}`;
+    const body = o.raw ?? (o.body === undefined ? undefined : JSON.stringify(o.body));
+    const res = await fetch(baseUrl + path, { method, headers, body });
+    const text = await res.text();
+    let parsed: unknown = text;
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      /* not JSON: keep the text */
+    }
+    return { status: res.status, body: parsed, headers: res.headers };
+  };
+
+  return {
+    config,
+    baseUrl,
+    stack,
+    clients,
+    queues,
+    tempDir,
+    request,
+    startWorker,
+    async waitForJob(id, { key = KEY_A, timeoutMs = 60_000 } = {}) {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const res = await request('GET', `/v1/jobs/${id}`, { key });
+        if (res.status !== 200) throw new Error(`GET job ${id}: ${res.status} ${JSON.stringify(res.body)}`);
+        if (['completed', 'failed', 'cancelled'].includes(res.body.state)) return res.body;
+        if (Date.now() > deadline) throw new Error(`job ${id} still ${res.body.state} after ${timeoutMs} ms`);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    },
+    async download(url) {
+      const res = await fetch(url);
+      return { status: res.status, body: Buffer.from(await res.arrayBuffer()), headers: res.headers };
+    },
+    tempFiles: async () => readdir(tempDir, { recursive: true }),
+    async close() {
+      await http.close();
+      await Promise.all(workers.map((w) => w.close(5000)));
+      await Promise.all(Object.values(queues).map((q) => q.obliterate({ force: true }).catch(() => undefined)));
+      await closeQueues(queues);
+      await clients.close();
+      await stack.close();
+      await rm(tempDir, { recursive: true, force: true });
+    },
+  };
+}
