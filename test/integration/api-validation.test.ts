@@ -103,7 +103,8 @@ describe('POST /v1/zips validation', () => {
 
 describe('authentication and tenant separation', () => {
   it('answers 401 without a key, with a wrong key, or with a malformed header', async () => {
-    for (const headers of [{}, { authorization: 'Bearer nope' }, { authorization: `Basic ${KEY_A}` }, { authorization: 'Bearer' }]) {
+    const headerSets: Record<string, string>[] = [{}, { authorization: 'Bearer nope' }, { authorization: `Basic ${KEY_A}` }, { authorization: 'Bearer' }];
+    for (const headers of headerSets) {
       const res = await h.request('POST', '/v1/zips', { key: null, headers, body: { filename: 'x', urls: [ok] } });
       expect(res.status).toBe(401);
       expect(res.body.error.code).toBe('unauthorized');

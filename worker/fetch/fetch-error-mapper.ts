@@ -5,6 +5,8 @@ import { isBlockedAddressError } from './ssrf-agents.js';
 /** Turns whatever a download threw into a FetchError with a stable code and a permanent/transient verdict. */
 export function toFetchError(err: unknown, url: string): FetchError {
   if (err instanceof FetchError) return err;
+  // got wraps the error a request stream is destroyed with (our early refusals) in a RequestError.
+  if (err instanceof RequestError && err.cause instanceof FetchError) return err.cause;
   if (isBlockedAddressError(err) || isBlockedAddressError((err as { cause?: unknown })?.cause)) {
     return new FetchError('blocked_address', 'The address is not allowed (SSRF guard)', url, true, err);
   }

@@ -94,10 +94,17 @@ export function deriveEntryName(src: EntryNameSource): string {
  */
 export class EntryNameAllocator {
   private readonly taken = new Set<string>();
+  /** Next counter to try per name, so 70,000 files all called `image.jpg` cost linear time, not quadratic. */
+  private readonly nextCounter = new Map<string, number>();
 
   allocate(name: string): string {
+    const key = name.toLowerCase();
     let candidate = name;
-    for (let n = 2; this.taken.has(candidate.toLowerCase()); n++) candidate = withCounter(name, n);
+    if (this.taken.has(key)) {
+      let n = this.nextCounter.get(key) ?? 2;
+      while (this.taken.has((candidate = withCounter(name, n)).toLowerCase())) n++;
+      this.nextCounter.set(key, n + 1);
+    }
     this.taken.add(candidate.toLowerCase());
     return candidate;
   }

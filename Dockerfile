@@ -1,0 +1,32 @@
+# ferry: one image for both processes.
+#   API (default):  docker run ferry
+#   worker:         docker run ferry node dist/worker/main.js   (compose: `command:`)
+
+# ---- build: compile TypeScript to dist/ ----
+FROM node:20-bookworm-slim AS build
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --no-audit --no-fund
+COPY tsconfig.json tsconfig.build.json ./
+COPY api ./api
+COPY worker ./worker
+COPY shared ./shared
+COPY local ./local
+RUN npm run build
+
+# ---- runtime: production dependencies and the compiled code only ----
+FROM node:20-bookworm-slim AS runtime
+ENV NODE_ENV=production
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
+# shared/version.ts imports '../package.json'; tsc emits that copy as dist/package.json, next to dist/shared/.
+# dist/local (the dev stack, which needs dev dependencies) is left out.
+COPY --from=build /app/dist/package.json ./dist/package.json
+COPY --from=build /app/dist/api ./dist/api
+COPY --from=build /app/dist/worker ./dist/worker
+COPY --from=build /app/dist/shared ./dist/shared
+# The image's unprivileged user; downloads wait their turn in TEMP_DIR (default: the OS temp dir, /tmp).
+USER node
+EXPOSE 3000
+CMD ["node", "dist/api/server.js"]

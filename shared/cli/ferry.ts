@@ -1,0 +1,63 @@
+import { generateApiKey, generateWebhookSecret, hashApiKey } from '../tenants.js';
+
+const USAGE = `Usage: npm run ferry -- <command>
+       node dist/shared/cli/ferry.js <command>
+
+Commands:
+  hash-key <key>   Print the SHA-256 hex of an API key: what a tenant's "apiKeys" holds.
+  new-key          Print a new API key, its SHA-256 hex and a new webhook secret.
+  help             Print this text.
+`;
+
+interface Output {
+  out: (text: string) => void;
+  err: (text: string) => void;
+}
+
+/** Runs one command; returns the exit code (2 for a usage error, as most Unix tools do). */
+function run(args: readonly string[], { out, err }: Output): number {
+  const [command, ...rest] = args;
+  switch (command) {
+    case 'hash-key': {
+      const key = rest[0];
+      if (rest.length !== 1 || key === undefined || key === '') {
+        err(`hash-key takes exactly one non-empty key\n\n${USAGE}`);
+        return 2;
+      }
+      out(`${hashApiKey(key)}\n`);
+      return 0;
+    }
+    case 'new-key': {
+      if (rest.length > 0) {
+        err(`new-key takes no arguments\n\n${USAGE}`);
+        return 2;
+      }
+      const key = generateApiKey();
+      out(
+        [
+          `api key:        ${key}`,
+          `api key sha256: ${hashApiKey(key)}`,
+          `webhook secret: ${generateWebhookSecret()}`,
+          '',
+          // The plain key is not stored anywhere: this is the only time it is shown.
+          'Give the key to the client; put its sha256 in the tenant\'s "apiKeys" and the secret in "webhookSecret".',
+          '',
+        ].join('\n'),
+      );
+      return 0;
+    }
+    case 'help':
+    case '--help':
+    case '-h':
+      out(USAGE);
+      return 0;
+    default:
+      err(command === undefined ? USAGE : `Unknown command: ${command}\n\n${USAGE}`);
+      return 2;
+  }
+}
+
+process.exitCode = run(process.argv.slice(2), {
+  out: (text) => process.stdout.write(text),
+  err: (text) => process.stderr.write(text),
+});
