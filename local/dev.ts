@@ -29,23 +29,18 @@ async function devApiKey(dataDir: string): Promise<string> {
 
 /** `npm run dev`: embedded S3 and DynamoDB servers, the API and a worker, in one process. */
 async function main(): Promise<void> {
-  const dataDir = resolve(process.env.FERRY_DATA_DIR ?? '.ferry');
+  const devEnv = { NODE_ENV: 'development', ALLOW_PRIVATE_NETWORKS: 'true', ...process.env };
+  const base = loadConfig(devEnv);
+  const dataDir = resolve(base.FERRY_DATA_DIR);
   await mkdir(dataDir, { recursive: true });
-  const bucket = process.env.S3_BUCKET ?? 'ferry';
-  const stack = await startLocalStack({ dataDir, buckets: [bucket] });
+  const stack = await startLocalStack({ dataDir, buckets: [base.S3_BUCKET] });
   // The embedded S3 server only accepts its own credentials; the SDK's default chain reads these.
   process.env.AWS_ACCESS_KEY_ID = LOCAL_CREDENTIALS.accessKeyId;
   process.env.AWS_SECRET_ACCESS_KEY = LOCAL_CREDENTIALS.secretAccessKey;
   delete process.env.AWS_SESSION_TOKEN;
   delete process.env.AWS_PROFILE;
 
-  const config = loadConfig({
-    NODE_ENV: 'development',
-    ALLOW_PRIVATE_NETWORKS: 'true',
-    ...process.env,
-    ...stack.env,
-    FERRY_DATA_DIR: dataDir,
-  });
+  const config = loadConfig({ ...devEnv, ...stack.env, FERRY_DATA_DIR: dataDir });
   const logger = createLogger(config.LOG_LEVEL, { service: 'ferry-dev' });
   let key: string | undefined;
   let tenants = loadTenants(config);
@@ -58,6 +53,7 @@ async function main(): Promise<void> {
   const workers = startWorkers({ config, connection: clients.redis, store: clients.store, logger });
 
   const app = express();
+  app.disable('x-powered-by');
   app.use(sampleFilesRouter());
   app.use(
     createApp({

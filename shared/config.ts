@@ -101,7 +101,9 @@ export type Config = z.infer<typeof configSchema>;
 
 /** Parses the environment once; throws ConfigError naming every variable that is wrong. */
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
-  const parsed = configSchema.safeParse(env);
+  // `PORT=` means "not set" (the default), never 0.
+  const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v.trim() !== ''));
+  const parsed = configSchema.safeParse(present);
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
     throw new ConfigError(`Invalid configuration:\n  ${lines.join('\n  ')}`);
@@ -109,6 +111,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const config = parsed.data;
   if (config.ZIP_DEFAULT_EXPIRES_IN > config.ZIP_MAX_EXPIRES_IN) {
     throw new ConfigError('Invalid configuration:\n  ZIP_DEFAULT_EXPIRES_IN: must not exceed ZIP_MAX_EXPIRES_IN');
+  }
+  if (config.JOB_RETENTION_SECONDS < config.ZIP_MAX_EXPIRES_IN) {
+    // Otherwise a job could vanish (404) while its archive is still downloadable.
+    throw new ConfigError('Invalid configuration:\n  JOB_RETENTION_SECONDS: must be at least ZIP_MAX_EXPIRES_IN');
   }
   return config;
 }

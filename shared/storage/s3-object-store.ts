@@ -19,6 +19,15 @@ function isNotImplemented(err: unknown): boolean {
   return status === 501 || status === 405;
 }
 
+/**
+ * RFC 6266 `attachment` with an ASCII `filename` for old clients and `filename*=UTF-8''...` whenever the name is
+ * not plain ASCII (content-disposition would otherwise send Latin-1 names in `filename` alone).
+ */
+export function attachmentDisposition(filename: string): string {
+  const ascii = filename.replace(/[^\x20-\x7e]/g, '_');
+  return contentDisposition(filename, { type: 'attachment', fallback: ascii });
+}
+
 export class S3ObjectStore implements ObjectStore {
   constructor(
     private readonly client: S3Client,
@@ -69,7 +78,7 @@ export class S3ObjectStore implements ObjectStore {
     const command = new GetObjectCommand({
       Bucket: this.bucket,
       Key: key,
-      ResponseContentDisposition: contentDisposition(downloadFilename, { type: 'attachment' }),
+      ResponseContentDisposition: attachmentDisposition(downloadFilename),
     });
     return getSignedUrl(this.presignClient, command, { expiresIn });
   }

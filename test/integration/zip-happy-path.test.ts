@@ -151,6 +151,19 @@ describe('zip job, happy path', () => {
     expect(manifest.failures).toEqual([]);
   });
 
+  it('serves a unicode archive name with an RFC 6266 filename* download header', async () => {
+    files.file('/u/x.txt', 'unicode', 'text/plain');
+    const job = await runZip({ filename: 'fotos-été', urls: [files.url('/u/x.txt')] });
+    expect(job.result.filename).toBe('fotos-été.zip');
+    const dl = await h.download(job.result.downloadUrl);
+    expect(dl.status).toBe(200);
+    expect(dl.headers.get('content-disposition')).toContain(`filename*=UTF-8''fotos-%C3%A9t%C3%A9.zip`);
+    expect(new Date(job.result.expiresAt).getTime() - new Date(job.finishedAt).getTime()).toBeGreaterThan(86_390_000);
+    const expires = Number(new URL(job.result.downloadUrl).searchParams.get('X-Amz-Expires'));
+    expect(expires).toBeGreaterThan(86_000);
+    expect(expires).toBeLessThanOrEqual(86_400);
+  });
+
   it('keeps two jobs with the same filename apart and leaves no temp files', async () => {
     files.file('/s/x.txt', 'x', 'text/plain');
     const [a, b] = await Promise.all([

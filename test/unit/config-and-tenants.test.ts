@@ -82,3 +82,13 @@ describe('job ids and failures', () => {
     expect(parseFailure('Something odd')).toEqual({ code: 'internal_error', message: 'Something odd' });
   });
 });
+
+describe('empty and cross-checked settings', () => {
+  it('treats an empty variable as unset', () => {
+    expect(loadConfig({ PORT: '', FETCH_RETRIES: ' ' }).PORT).toBe(3000);
+    expect(loadConfig({ FETCH_RETRIES: '' }).FETCH_RETRIES).toBe(2);
+  });
+  it('refuses a retention shorter than the longest archive expiry', () => {
+    expect(() => loadConfig({ JOB_RETENTION_SECONDS: '3600' })).toThrow(/JOB_RETENTION_SECONDS/);
+  });
+});

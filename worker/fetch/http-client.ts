@@ -24,8 +24,9 @@ export function createHttpClient(o: HttpClientOptions): Got {
       socket: o.idleTimeoutMs,
       request: o.totalTimeoutMs,
     },
+    // Always follow, so that with maxRedirects 0 a redirect is an error rather than a downloaded 3xx page.
+    followRedirect: true,
     maxRedirects: o.maxRedirects,
-    followRedirect: o.maxRedirects > 0,
     retry: { limit: 0 },
     headers: { 'user-agent': USER_AGENT },
   });

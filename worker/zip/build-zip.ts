@@ -118,7 +118,11 @@ export async function buildZip(deps: BuildZipDeps, req: BuildZipRequest): Promis
       }
     }
     if (entries.length === 0) {
-      throw new AppError('no_files', `None of the ${files.length} URLs could be fetched`, { status: 422 });
+      const listed = failures.slice(0, 5).map((f) => `${f.url} (${f.code})`);
+      const more = failures.length > listed.length ? `, and ${failures.length - listed.length} more` : '';
+      throw new AppError('no_files', `None of the ${files.length} URLs could be fetched: ${listed.join(', ')}${more}`, {
+        status: 422,
+      });
     }
     if (data.options.manifest) {
       const manifest = { filename: data.filename, createdAt: new Date().toISOString(), entries, failures };
