@@ -6,6 +6,8 @@
 FROM node:20-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
+# postinstall applies patches/ (a dev dependency's, s3rver, for the local stack).
+COPY patches ./patches
 RUN npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
 COPY api ./api
@@ -19,7 +21,8 @@ FROM node:20-bookworm-slim AS runtime
 ENV NODE_ENV=production
 WORKDIR /app
 COPY package.json package-lock.json ./
-RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
+# --ignore-scripts: the only install script is our postinstall, which patches a dev dependency.
+RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund && npm cache clean --force
 # shared/version.ts imports '../package.json'; tsc emits that copy as dist/package.json, next to dist/shared/.
 # dist/local (the dev stack, which needs dev dependencies) is left out.
 COPY --from=build /app/dist/package.json ./dist/package.json

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { ListMultipartUploadsCommand } from '@aws-sdk/client-s3';
 import type { ServerResponse } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { solidPng } from '../../local/sample-files.js';
@@ -44,6 +45,9 @@ async function expectNothingLeft(job: { id: string }, filename: string, tenant =
   const key = `${tenant}/zips/${job.id}/${filename}.zip`;
   expect(await h.clients.store.head(key)).toBeUndefined();
   expect(await objectFileExists(h.stack.s3Directory, h.config.S3_BUCKET, key)).toBe(false);
+  // No multipart upload left open (s3rver lists them thanks to patches/s3rver+3.7.1.patch).
+  const open = await h.clients.s3.send(new ListMultipartUploadsCommand({ Bucket: h.config.S3_BUCKET, Prefix: key }));
+  expect(open.Uploads ?? []).toEqual([]);
   expect(await h.tempFiles()).toEqual([]);
 }
 
