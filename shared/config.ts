@@ -67,6 +67,12 @@ export const configSchema = z.object({
   SSRF_ALLOW_IPS: list(''),
 
   WORKER_CONCURRENCY: int(2, 1, 256),
+  /** How long a worker's lock on a job lasts without renewal; a killed worker's job is taken over after it. */
+  WORKER_LOCK_DURATION_MS: int(30_000, 1000),
+  /** How often workers look for jobs whose worker died (BullMQ stalled-job check). */
+  WORKER_STALLED_INTERVAL_MS: int(30_000, 500),
+  /** On SIGTERM, how long running jobs may take to finish before they are handed back to the queue. */
+  WORKER_SHUTDOWN_TIMEOUT_MS: int(30_000, 0),
   DOWNLOAD_CONCURRENCY: int(8, 1, 256),
   FETCH_CONNECT_TIMEOUT_MS: int(10_000, 1),
   FETCH_IDLE_TIMEOUT_MS: int(30_000, 1),

@@ -12,7 +12,7 @@ async function main(): Promise<void> {
   const clients = createClients(config, 'ferry-worker');
   const running = startWorkers({ config, connection: clients.redis, store: clients.store, logger });
   onShutdownSignal(logger, async () => {
-    await running.close();
+    await running.close(config.WORKER_SHUTDOWN_TIMEOUT_MS);
     await clients.close();
   });
 }

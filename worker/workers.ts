@@ -49,6 +49,8 @@ export function startWorkers({ config, connection, store, logger }: WorkerDeps):
       connection,
       prefix: config.QUEUE_PREFIX,
       concurrency: config.WORKER_CONCURRENCY,
+      lockDuration: config.WORKER_LOCK_DURATION_MS,
+      stalledInterval: config.WORKER_STALLED_INTERVAL_MS,
     });
     worker.on('error', (err) => logger.error({ err, queue }, 'worker error'));
     return worker;

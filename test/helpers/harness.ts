@@ -27,6 +27,8 @@ export interface HarnessOptions {
 
 export interface Harness {
   config: Config;
+  /** The variables this harness's config was loaded from (for starting ferry processes as children). */
+  env: Record<string, string>;
   baseUrl: string;
   stack: LocalStack;
   clients: Clients;
@@ -111,6 +113,7 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
 
   return {
     config,
+    env: { ...baseEnv, ...opts.env },
     baseUrl,
     stack,
     clients,
