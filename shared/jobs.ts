@@ -132,6 +132,47 @@ export const zipJobResultSchema = z.object({
 });
 export type ZipJobResult = z.infer<typeof zipJobResultSchema>;
 
+/** POST /v1/ingests body. */
+export const createIngestRequestSchema = z.strictObject({
+  urls: z.array(httpUrlSchema).min(1, 'must not be empty'),
+  webhook: webhookRequestSchema.optional(),
+  options: z
+    .strictObject({
+      /** Fetch again and replace the index record even when the URL was ingested before. */
+      refresh: z.boolean().default(false),
+    })
+    .optional(),
+});
+export type CreateIngestRequest = z.infer<typeof createIngestRequestSchema>;
+
+/** What the `ingest` queue carries. */
+export const ingestJobDataSchema = z.object({
+  tenant: z.string(),
+  /** As sent, in input order, duplicates included (each gets its own item in the result). */
+  urls: z.array(z.string()).min(1),
+  options: z.object({ refresh: z.boolean() }),
+  limits: zipJobDataSchema.shape.limits,
+  webhook: z.object({ url: z.string() }).optional(),
+});
+export type IngestJobData = z.infer<typeof ingestJobDataSchema>;
+
+export const ingestItemSchema = z.object({
+  url: z.string(),
+  status: z.enum(['stored', 'existing', 'failed']),
+  key: z.string().optional(),
+  publicUrl: z.string().optional(),
+  size: z.number().optional(),
+  contentType: z.string().optional(),
+  sha256: z.string().optional(),
+  etag: z.string().optional(),
+  error: z.object({ code: z.string(), message: z.string() }).optional(),
+});
+export type IngestItem = z.infer<typeof ingestItemSchema>;
+
+/** One item per input URL, in input order. */
+export const ingestJobResultSchema = z.object({ items: z.array(ingestItemSchema) });
+export type IngestJobResult = z.infer<typeof ingestJobResultSchema>;
+
 export interface JobProgress {
   filesTotal: number;
   filesDone: number;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CompletionPool } from '../../worker/zip/completion-pool.js';
+import { CompletionPool } from '../../worker/fetch/completion-pool.js';
 
 function deferred<T>() {
   let resolve!: (v: T) => void;

@@ -1,4 +1,5 @@
 import { fileTypeFromBuffer } from 'file-type';
+import mime from 'mime-types';
 
 /** Bytes file-type needs to recognise every format it knows. */
 export const SNIFF_BYTES = 4100;
@@ -30,4 +31,11 @@ export async function sniffContentType(head: Uint8Array, header: string | undefi
 export function isTypeAllowed(type: string, allowed: readonly string[]): boolean {
   const [major] = type.split('/');
   return allowed.some((pattern) => pattern === '*/*' || pattern === type || pattern === `${major}/*`);
+}
+
+const EXTENSION_OVERRIDES: Record<string, string> = { 'audio/mpeg': 'mp3', 'image/jpeg': 'jpg' };
+
+/** The usual file extension (without the dot) of a content type, if it has one. */
+export function extensionFor(contentType: string): string | undefined {
+  return EXTENSION_OVERRIDES[contentType] ?? (mime.extension(contentType) || undefined);
 }

@@ -1,31 +1,22 @@
 import { createReadStream } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { join } from 'node:path';
-import type { Got } from 'got';
 import type { Logger } from '../../shared/logger.js';
 import { AppError, FetchError } from '../../shared/errors.js';
 import type { FileFailure, ZipEntry, ZipJobData, ZipJobResult } from '../../shared/jobs.js';
 import type { ObjectStore } from '../../shared/storage/object-store.js';
-import { ByteBudget } from '../fetch/byte-budget.js';
-import { fetchToFile, type FetchedFile } from '../fetch/fetch-to-file.js';
-import { retryTransient } from '../fetch/retry-transient.js';
+import { CompletionPool } from '../fetch/completion-pool.js';
+import { JobDownloads, type DownloadSettings } from '../fetch/job-downloads.js';
 import type { ProgressReporter } from '../processors/progress-reporter.js';
-import { CompletionPool } from './completion-pool.js';
 import { shouldStore } from './compression.js';
 import { deriveEntryName, EntryNameAllocator, sanitizeEntryName } from './entry-names.js';
 import { maxArchiveBytes, partSizeFor } from './part-size.js';
 import { ZipUpload } from './zip-upload.js';
 import { zipObjectKey } from './zip-key.js';
 
-export interface BuildZipDeps {
+export interface BuildZipDeps extends DownloadSettings {
   store: ObjectStore;
-  http: Got;
   logger: Logger;
   keyPrefix: string;
-  tempDir: string;
   downloadConcurrency: number;
-  fetchRetries: number;
-  fetchRetryDelayMs: number;
 }
 
 export interface BuildZipRequest {
@@ -64,31 +55,13 @@ export async function buildZip(deps: BuildZipDeps, req: BuildZipRequest): Promis
   const aborted = await deps.store.abortIncompleteUploads(key);
   if (aborted > 0) deps.logger.warn({ key, aborted }, 'aborted multipart uploads left by an earlier attempt');
 
-  const budget = new ByteBudget(data.limits.maxJobBytes);
-  const controller = new AbortController();
-  const onOuterAbort = () => controller.abort(req.signal?.reason);
-  req.signal?.addEventListener('abort', onOuterAbort, { once: true });
-  const workDir = await mkdtemp(join(deps.tempDir, `ferry-${jobId}-`));
+  const downloads = await JobDownloads.open(deps, { jobId, limits: data.limits, progress, signal: req.signal });
   const upload = new ZipUpload(deps.store, {
     key,
     partSize: partSizeFor(maxArchiveBytes(data.limits.maxJobBytes, files.length)),
-    signal: controller.signal,
+    signal: downloads.signal,
   });
-  const download = (file: { url: string }, index: number): Promise<FetchedFile> =>
-    retryTransient(
-      () =>
-        fetchToFile(deps.http, {
-          url: file.url,
-          path: join(workDir, String(index)),
-          maxFileBytes: data.limits.maxFileBytes,
-          allowedTypes: data.limits.allowedTypes,
-          budget,
-          signal: controller.signal,
-          onBytes: (n) => progress.bytes(n),
-        }),
-      { attempts: deps.fetchRetries + 1, baseDelayMs: deps.fetchRetryDelayMs, signal: controller.signal },
-    );
-  const pool = new CompletionPool(files, deps.downloadConcurrency, download);
+  const pool = new CompletionPool(files, deps.downloadConcurrency, (file, index) => downloads.download(file.url, index));
   const entries: ZipEntry[] = [];
   const failures: FileFailure[] = [];
 
@@ -114,7 +87,7 @@ export async function buildZip(deps: BuildZipDeps, req: BuildZipRequest): Promis
         progress.fileDone(false);
       } finally {
         done.release();
-        await rm(join(workDir, String(done.index)), { force: true });
+        await downloads.remove(done.index);
       }
     }
     if (entries.length === 0) {
@@ -132,13 +105,12 @@ export async function buildZip(deps: BuildZipDeps, req: BuildZipRequest): Promis
     const expiresAt = new Date(Date.now() + data.expiresIn * 1000).toISOString();
     return { key, filename: data.filename, size, expiresAt, entries, failures };
   } catch (err) {
-    controller.abort(err);
+    downloads.abort(err);
     upload.fail(err);
     await pool.stop();
     await upload.settled();
     throw err;
   } finally {
-    req.signal?.removeEventListener('abort', onOuterAbort);
-    await rm(workDir, { recursive: true, force: true });
+    await downloads.close();
   }
 }

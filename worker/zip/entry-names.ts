@@ -1,11 +1,10 @@
-import mime from 'mime-types';
+import { extensionFor } from '../fetch/content-type.js';
 
 const MAX_SEGMENT_BYTES = 255;
 // eslint-disable-next-line no-control-regex
 const CONTROL_CHARS = /[\u0000-\u001f\u007f-\u009f]/g;
 // Characters Windows cannot store in a file name; replaced so archives extract everywhere.
 const RESERVED_CHARS = /[<>:"|?*]/g;
-const EXTENSION_OVERRIDES: Record<string, string> = { 'audio/mpeg': 'mp3', 'image/jpeg': 'jpg' };
 
 function splitExtension(segment: string): [stem: string, ext: string] {
   const dot = segment.lastIndexOf('.');
@@ -65,9 +64,6 @@ function urlBasename(url: string): string | undefined {
   }
 }
 
-export function extensionFor(contentType: string): string | undefined {
-  return EXTENSION_OVERRIDES[contentType] ?? (mime.extension(contentType) || undefined);
-}
 
 export interface EntryNameSource {
   url: string;

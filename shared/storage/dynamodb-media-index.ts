@@ -1,0 +1,140 @@
+import {
+  BatchGetItemCommand,
+  ConditionalCheckFailedException,
+  CreateTableCommand,
+  DescribeTableCommand,
+  GetItemCommand,
+  PutItemCommand,
+  ResourceInUseException,
+  ResourceNotFoundException,
+  waitUntilTableExists,
+  type AttributeValue,
+  type DynamoDBClient,
+} from '@aws-sdk/client-dynamodb';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { MediaIndex, MediaRecord } from './media-index.js';
+
+const BATCH_GET_LIMIT = 100;
+const MAX_UNPROCESSED_ROUNDS = 8;
+
+type Item = Record<string, AttributeValue>;
+
+function toItem(r: MediaRecord): Item {
+  return {
+    pk: { S: r.pk },
+    url: { S: r.url },
+    key: { S: r.key },
+    size: { N: String(r.size) },
+    contentType: { S: r.contentType },
+    sha256: { S: r.sha256 },
+    etag: { S: r.etag },
+    jobId: { S: r.jobId },
+    createdAt: { S: r.createdAt },
+  };
+}
+
+function fromItem(item: Item): MediaRecord {
+  const s = (name: string) => item[name]?.S ?? '';
+  return {
+    pk: s('pk'),
+    url: s('url'),
+    key: s('key'),
+    size: Number(item.size?.N ?? 0),
+    contentType: s('contentType'),
+    sha256: s('sha256'),
+    etag: s('etag'),
+    jobId: s('jobId'),
+    createdAt: s('createdAt'),
+  };
+}
+
+export class DynamoMediaIndex implements MediaIndex {
+  constructor(
+    private readonly client: DynamoDBClient,
+    readonly table: string,
+  ) {}
+
+  async getMany(pks: readonly string[]): Promise<Map<string, MediaRecord>> {
+    const found = new Map<string, MediaRecord>();
+    const unique = [...new Set(pks)];
+    for (let i = 0; i < unique.length; i += BATCH_GET_LIMIT) {
+      let keys: Item[] = unique.slice(i, i + BATCH_GET_LIMIT).map((pk) => ({ pk: { S: pk } }));
+      // DynamoDB may hand back part of a batch as UnprocessedKeys (throttling, 16 MB): ask again with backoff.
+      for (let round = 0; keys.length > 0; round++) {
+        if (round > 0) {
+          if (round > MAX_UNPROCESSED_ROUNDS) throw new Error(`BatchGetItem left ${keys.length} keys unprocessed`);
+          await sleep(Math.min(50 * 2 ** round, 2000) * (0.5 + Math.random() / 2));
+        }
+        const out = await this.client.send(
+          new BatchGetItemCommand({ RequestItems: { [this.table]: { Keys: keys, ConsistentRead: true } } }),
+        );
+        for (const item of out.Responses?.[this.table] ?? []) {
+          const record = fromItem(item);
+          found.set(record.pk, record);
+        }
+        keys = out.UnprocessedKeys?.[this.table]?.Keys ?? [];
+      }
+    }
+    return found;
+  }
+
+  async get(pk: string): Promise<MediaRecord | undefined> {
+    const out = await this.client.send(
+      new GetItemCommand({ TableName: this.table, Key: { pk: { S: pk } }, ConsistentRead: true }),
+    );
+    return out.Item ? fromItem(out.Item) : undefined;
+  }
+
+  async putIfAbsent(record: MediaRecord): Promise<{ created: boolean; record: MediaRecord }> {
+    try {
+      await this.client.send(
+        new PutItemCommand({
+          TableName: this.table,
+          Item: toItem(record),
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+      return { created: true, record };
+    } catch (err) {
+      if (!(err instanceof ConditionalCheckFailedException)) throw err;
+      const winner = await this.get(record.pk);
+      if (!winner) throw new Error(`Conditional write lost to a record that is gone: ${record.pk}`, { cause: err });
+      return { created: false, record: winner };
+    }
+  }
+
+  async put(record: MediaRecord): Promise<void> {
+    await this.client.send(new PutItemCommand({ TableName: this.table, Item: toItem(record) }));
+  }
+
+  async ping(): Promise<void> {
+    await this.client.send(new DescribeTableCommand({ TableName: this.table }));
+  }
+
+  /** Creates the table (on-demand, `pk` string key) if it does not exist; returns true when it created it. */
+  async ensureTable(): Promise<boolean> {
+    try {
+      await this.client.send(new DescribeTableCommand({ TableName: this.table }));
+      return false;
+    } catch (err) {
+      if (!(err instanceof ResourceNotFoundException)) throw err;
+    }
+    let created = true;
+    try {
+      await this.client.send(
+        new CreateTableCommand({
+          TableName: this.table,
+          BillingMode: 'PAY_PER_REQUEST',
+          AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
+          KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
+        }),
+      );
+    } catch (err) {
+      // Another process is creating it right now: wait for it like we would for ours.
+      if (!(err instanceof ResourceInUseException)) throw err;
+      created = false;
+    }
+    await waitUntilTableExists({ client: this.client, maxWaitTime: 60 }, { TableName: this.table });
+    return created;
+  }
+}

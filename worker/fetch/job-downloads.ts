@@ -1,0 +1,87 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Got } from 'got';
+import type { ZipJobData } from '../../shared/jobs.js';
+import type { ProgressReporter } from '../processors/progress-reporter.js';
+import { ByteBudget } from './byte-budget.js';
+import { fetchToFile, type FetchedFile } from './fetch-to-file.js';
+import { retryTransient } from './retry-transient.js';
+
+export interface DownloadSettings {
+  http: Got;
+  tempDir: string;
+  fetchRetries: number;
+  fetchRetryDelayMs: number;
+}
+
+export interface JobDownloadsOptions {
+  jobId: string;
+  limits: ZipJobData['limits'];
+  progress: ProgressReporter;
+  /** The job's own signal (cancellation, shutdown). */
+  signal?: AbortSignal;
+}
+
+/**
+ * The downloads of one job: a temp folder of its own, one byte budget for the job's limit, one abort signal
+ * for all of them, and whole-file retries of transient failures. `close()` removes every file left.
+ */
+export class JobDownloads {
+  readonly controller = new AbortController();
+  private readonly budget: ByteBudget;
+  private readonly onOuterAbort: () => void;
+
+  private constructor(
+    private readonly settings: DownloadSettings,
+    private readonly options: JobDownloadsOptions,
+    readonly workDir: string,
+  ) {
+    this.budget = new ByteBudget(options.limits.maxJobBytes);
+    this.onOuterAbort = () => this.controller.abort(options.signal?.reason);
+    options.signal?.addEventListener('abort', this.onOuterAbort, { once: true });
+  }
+
+  static async open(settings: DownloadSettings, options: JobDownloadsOptions): Promise<JobDownloads> {
+    const workDir = await mkdtemp(join(settings.tempDir, `ferry-${options.jobId}-`));
+    return new JobDownloads(settings, options, workDir);
+  }
+
+  get signal(): AbortSignal {
+    return this.controller.signal;
+  }
+
+  pathFor(index: number): string {
+    return join(this.workDir, String(index));
+  }
+
+  /** Downloads `url` to `pathFor(index)`; throws FetchError for a URL that cannot be fetched. */
+  download(url: string, index: number): Promise<FetchedFile> {
+    const { limits, progress } = this.options;
+    return retryTransient(
+      () =>
+        fetchToFile(this.settings.http, {
+          url,
+          path: this.pathFor(index),
+          maxFileBytes: limits.maxFileBytes,
+          allowedTypes: limits.allowedTypes,
+          budget: this.budget,
+          signal: this.signal,
+          onBytes: (n) => progress.bytes(n),
+        }),
+      { attempts: this.settings.fetchRetries + 1, baseDelayMs: this.settings.fetchRetryDelayMs, signal: this.signal },
+    );
+  }
+
+  async remove(index: number): Promise<void> {
+    await rm(this.pathFor(index), { force: true });
+  }
+
+  abort(reason: unknown): void {
+    this.controller.abort(reason);
+  }
+
+  async close(): Promise<void> {
+    this.options.signal?.removeEventListener('abort', this.onOuterAbort);
+    await rm(this.workDir, { recursive: true, force: true });
+  }
+}
