@@ -4,7 +4,9 @@ import type { ApiDeps } from './deps.js';
 import { requireTenant } from './middleware/auth.js';
 import { errorHandler, notFoundHandler } from './middleware/error-handler.js';
 import { healthRouter } from './routes/health.js';
+import { ingestsRouter } from './routes/ingests.js';
 import { jobsRouter } from './routes/jobs.js';
+import { mediaRouter } from './routes/media.js';
 import { zipsRouter } from './routes/zips.js';
 
 /** The express app without `listen()`, so tests and the dev entry mount it as they like. */
@@ -17,6 +19,8 @@ export function createApp(deps: ApiDeps): Express {
   // Clients often POST JSON without a Content-Type (`curl -d`): every body is parsed as JSON.
   app.use('/v1', express.json({ type: () => true, limit: deps.config.API_BODY_LIMIT }));
   app.use(zipsRouter(deps));
+  app.use(ingestsRouter(deps));
+  app.use(mediaRouter(deps));
   app.use(jobsRouter(deps));
   app.use(notFoundHandler);
   app.use(errorHandler(deps.logger));

@@ -1,6 +1,7 @@
 import type { Config } from '../shared/config.js';
 import type { Logger } from '../shared/logger.js';
 import type { JobQueues } from '../shared/queues.js';
+import type { MediaIndex } from '../shared/storage/media-index.js';
 import type { ObjectStore } from '../shared/storage/object-store.js';
 import type { TenantRegistry } from '../shared/tenants.js';
 
@@ -10,6 +11,7 @@ export interface ApiDeps {
   tenants: TenantRegistry;
   queues: JobQueues;
   store: ObjectStore;
+  index: MediaIndex;
   logger: Logger;
   /** Named readiness probes for GET /readyz; each throws when its dependency is unreachable. */
   readiness: Record<string, () => Promise<unknown>>;

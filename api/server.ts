@@ -21,6 +21,7 @@ async function main(): Promise<void> {
     tenants: new TenantRegistry(tenants),
     queues,
     store: clients.store,
+    index: clients.index,
     logger,
     readiness: clients.readiness,
   };

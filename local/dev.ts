@@ -49,8 +49,9 @@ async function main(): Promise<void> {
     tenants = [{ id: 'dev', apiKeyHashes: [hashApiKey(key)], limits: defaultLimits(config) }];
   }
   const clients = createClients(config, 'ferry-dev');
+  if (await clients.index.ensureTable()) logger.info({ table: config.DYNAMODB_TABLE }, 'created the media index table');
   const queues = createJobQueues(clients.redis, config);
-  const workers = startWorkers({ config, connection: clients.redis, store: clients.store, logger });
+  const workers = startWorkers({ config, connection: clients.redis, store: clients.store, index: clients.index, logger });
 
   const app = express();
   app.disable('x-powered-by');
@@ -61,6 +62,7 @@ async function main(): Promise<void> {
       tenants: new TenantRegistry(tenants),
       queues,
       store: clients.store,
+      index: clients.index,
       logger,
       readiness: clients.readiness,
     }),

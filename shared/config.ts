@@ -81,6 +81,8 @@ export const configSchema = z.object({
   /** Extra tries for one file after a transient failure (timeout, reset, 5xx), before the file counts as failed. */
   FETCH_RETRIES: int(2, 0, 10),
   FETCH_RETRY_DELAY_MS: int(500, 0),
+  /** Ingested files larger than this are uploaded in parts (their ETag is then not an MD5). */
+  INGEST_MULTIPART_THRESHOLD_BYTES: int(100 * 1024 * 1024, 5 * 1024 * 1024),
   /** Where downloads wait for their turn in the archive; bounded by DOWNLOAD_CONCURRENCY files. */
   TEMP_DIR: optionalString,
 

@@ -81,4 +81,5 @@ export type FetchErrorCode =
   | 'blocked_address'
   | 'timeout'
   | 'too_many_redirects'
-  | 'network_error';
+  | 'network_error'
+  | 'checksum_mismatch';

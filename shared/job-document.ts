@@ -1,6 +1,14 @@
 import type { Job } from 'bullmq';
 import { parseFailure } from './job-failure.js';
-import { zipJobResultSchema, type JobProgress, type JobType, type ZipEntry, type FileFailure } from './jobs.js';
+import {
+  ingestJobResultSchema,
+  zipJobResultSchema,
+  type FileFailure,
+  type IngestJobResult,
+  type JobProgress,
+  type JobType,
+  type ZipEntry,
+} from './jobs.js';
 import type { ObjectStore } from './storage/object-store.js';
 
 export type JobState = 'queued' | 'active' | 'completed' | 'failed' | 'cancelled';
@@ -25,7 +33,7 @@ export interface JobDocument {
   finishedAt?: string;
   attempts: number;
   progress: JobProgress;
-  result?: ZipResultView;
+  result?: ZipResultView | IngestJobResult;
   error?: { code: string; message: string };
 }
 
@@ -70,6 +78,8 @@ export async function buildJobDocument(
 ): Promise<JobDocument> {
   const state = STATE_BY_BULLMQ[bullState] ?? 'queued';
   const files = Array.isArray(job.data?.files) ? new Set(job.data.files.map((f: { url: string }) => f.url)).size : 0;
+  // Before the worker's first progress report, an ingest counts its URLs as sent (duplicates are folded later).
+  const total = files || (Array.isArray(job.data?.urls) ? job.data.urls.length : 0);
   const doc: JobDocument = {
     id: job.id!,
     type,
@@ -78,12 +88,13 @@ export async function buildJobDocument(
     startedAt: iso(job.processedOn),
     finishedAt: state === 'completed' || state === 'failed' ? iso(job.finishedOn) : undefined,
     attempts: job.attemptsStarted,
-    progress: progressOf(job, files),
+    progress: progressOf(job, total),
   };
   if (state === 'completed' && type === 'zip') {
     const result = zipJobResultSchema.parse(job.returnvalue);
     doc.result = { downloadUrl: await downloadUrl(store, result.key, result.filename, result.expiresAt, now), ...result };
   }
+  if (state === 'completed' && type === 'ingest') doc.result = ingestJobResultSchema.parse(job.returnvalue);
   if (state === 'failed') doc.error = parseFailure(job.failedReason);
   return doc;
 }

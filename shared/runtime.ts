@@ -3,10 +3,11 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import type { Redis } from 'ioredis';
 import type { Config } from './config.js';
 import { createRedis } from './redis.js';
-import { createDynamoClient, pingDynamo } from './storage/dynamodb-client.js';
+import { createDynamoClient } from './storage/dynamodb-client.js';
+import { DynamoMediaIndex } from './storage/dynamodb-media-index.js';
 import type { ObjectStore } from './storage/object-store.js';
 import { createS3Clients } from './storage/s3-client.js';
-import { S3ObjectStore } from './storage/s3-object-store.js';
+import { objectUrlBase, S3ObjectStore } from './storage/s3-object-store.js';
 
 /** The external clients a process holds; built once by a composition root and passed down. */
 export interface Clients {
@@ -14,6 +15,7 @@ export interface Clients {
   s3: S3Client;
   store: ObjectStore;
   dynamo: DynamoDBClient;
+  index: DynamoMediaIndex;
   readiness: Record<string, () => Promise<unknown>>;
   close(): Promise<void>;
 }
@@ -21,17 +23,27 @@ export interface Clients {
 export function createClients(config: Config, name: string): Clients {
   const redis = createRedis(config.REDIS_URL, name);
   const { client: s3, presignClient } = createS3Clients(config);
-  const store = new S3ObjectStore(s3, config.S3_BUCKET, presignClient);
+  const store = new S3ObjectStore(s3, config.S3_BUCKET, {
+    presignClient,
+    objectUrlBase: objectUrlBase(
+      config.S3_BUCKET,
+      config.S3_REGION,
+      config.S3_PUBLIC_ENDPOINT ?? config.S3_ENDPOINT,
+      config.S3_FORCE_PATH_STYLE,
+    ),
+  });
   const dynamo = createDynamoClient(config);
+  const index = new DynamoMediaIndex(dynamo, config.DYNAMODB_TABLE);
   return {
     redis,
     s3,
     store,
     dynamo,
+    index,
     readiness: {
       redis: () => redis.ping(),
       s3: () => store.ping(),
-      dynamodb: () => pingDynamo(dynamo),
+      dynamodb: () => index.ping(),
     },
     async close() {
       await redis.quit().catch(() => redis.disconnect());

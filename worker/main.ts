@@ -10,7 +10,7 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger(config.LOG_LEVEL, { service: 'ferry-worker' });
   const clients = createClients(config, 'ferry-worker');
-  const running = startWorkers({ config, connection: clients.redis, store: clients.store, logger });
+  const running = startWorkers({ config, connection: clients.redis, store: clients.store, index: clients.index, logger });
   onShutdownSignal(logger, async () => {
     await running.close(config.WORKER_SHUTDOWN_TIMEOUT_MS);
     await clients.close();

@@ -3,6 +3,7 @@ import { Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Config } from '../shared/config.js';
 import type { Logger } from '../shared/logger.js';
+import type { MediaIndex } from '../shared/storage/media-index.js';
 import type { ObjectStore } from '../shared/storage/object-store.js';
 import { createHttpClient } from './fetch/http-client.js';
 import { createGuardedAgents, destroyAgents } from './fetch/ssrf-agents.js';
@@ -12,6 +13,7 @@ export interface WorkerDeps {
   config: Config;
   connection: Redis;
   store: ObjectStore;
+  index: MediaIndex;
   logger: Logger;
 }
 
@@ -22,7 +24,7 @@ export interface RunningWorkers {
 }
 
 /** One BullMQ Worker per queue that has a processor. */
-export function startWorkers({ config, connection, store, logger }: WorkerDeps): RunningWorkers {
+export function startWorkers({ config, connection, store, index, logger }: WorkerDeps): RunningWorkers {
   const agents = createGuardedAgents({
     allowPrivateNetworks: config.ALLOW_PRIVATE_NETWORKS,
     allowIps: config.SSRF_ALLOW_IPS,
@@ -34,16 +36,21 @@ export function startWorkers({ config, connection, store, logger }: WorkerDeps):
     totalTimeoutMs: config.FETCH_TOTAL_TIMEOUT_MS,
     maxRedirects: config.FETCH_MAX_REDIRECTS,
   });
-  const processors = createProcessors({
-    store,
-    http,
-    logger,
-    keyPrefix: config.S3_KEY_PREFIX,
+  const processors = createProcessors(
+    {
+      store,
+      index,
+      http,
+      keyPrefix: config.S3_KEY_PREFIX,
+      publicBaseUrl: config.PUBLIC_BASE_URL,
+      multipartThreshold: config.INGEST_MULTIPART_THRESHOLD_BYTES,
     tempDir: config.TEMP_DIR ?? tmpdir(),
     downloadConcurrency: config.DOWNLOAD_CONCURRENCY,
     fetchRetries: config.FETCH_RETRIES,
-    fetchRetryDelayMs: config.FETCH_RETRY_DELAY_MS,
-  });
+      fetchRetryDelayMs: config.FETCH_RETRY_DELAY_MS,
+    },
+    logger,
+  );
   const workers = Object.entries(processors).map(([queue, processor]) => {
     const worker = new Worker(queue, processor, {
       connection,

@@ -4,11 +4,27 @@ export interface UploadStreamParams {
   key: string;
   body: Readable;
   contentType: string;
+  cacheControl?: string;
   /** Multipart part size in bytes; chosen by the caller so that 10,000 parts hold the largest possible object. */
   partSize: number;
   /** Parts in flight at once (each holds `partSize` bytes of memory). */
   queueSize?: number;
   signal?: AbortSignal;
+}
+
+export interface PutFileParams {
+  key: string;
+  /** A local file; streamed, never read whole into memory. */
+  path: string;
+  size: number;
+  contentType: string;
+  cacheControl?: string;
+  /** Hex digests computed while downloading: sent so that the store verifies what it received. */
+  sha256: string;
+  md5: string;
+  /** Files larger than this go up as a multipart upload (whose ETag is not the MD5) in parts of `partSize`. */
+  multipartThreshold: number;
+  partSize: number;
 }
 
 export interface PresignGetParams {
@@ -23,7 +39,11 @@ export interface ObjectStore {
   readonly bucket: string;
   /** Streams `body` into the bucket as a multipart upload; rejects (and aborts the upload) when `body` errors. */
   uploadStream(params: UploadStreamParams): Promise<{ etag?: string }>;
-  head(key: string): Promise<{ size: number; contentType?: string } | undefined>;
+  /** Uploads a local file with its checksums; `multipart` tells whether the ETag can be compared to the MD5. */
+  putFile(params: PutFileParams): Promise<{ etag: string; multipart: boolean }>;
+  head(key: string): Promise<{ size: number; contentType?: string; etag?: string } | undefined>;
+  /** The object's plain (unsigned) URL. */
+  objectUrl(key: string): string;
   delete(key: string): Promise<void>;
   presignGet(params: PresignGetParams): Promise<string>;
   /** Aborts multipart uploads left open under `key` (a worker killed mid-upload); 0 when the store cannot list them. */

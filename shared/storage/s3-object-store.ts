@@ -6,12 +6,14 @@ import {
   HeadObjectCommand,
   ListMultipartUploadsCommand,
   NotFound,
+  PutObjectCommand,
   type S3Client,
 } from '@aws-sdk/client-s3';
+import { createReadStream } from 'node:fs';
 import { Upload } from '@aws-sdk/lib-storage';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import contentDisposition from 'content-disposition';
-import type { ObjectStore, PresignGetParams, UploadStreamParams } from './object-store.js';
+import type { ObjectStore, PresignGetParams, PutFileParams, UploadStreamParams } from './object-store.js';
 
 /** Stores that lack an operation answer 405/501; those are treated as "nothing to list". */
 function isNotImplemented(err: unknown): boolean {
@@ -28,17 +30,41 @@ export function attachmentDisposition(filename: string): string {
   return contentDisposition(filename, { type: 'attachment', fallback: ascii });
 }
 
+const hexToBase64 = (hex: string) => Buffer.from(hex, 'hex').toString('base64');
+const unquote = (etag: string | undefined) => (etag ?? '').replace(/^"|"$/g, '');
+
+export interface S3ObjectStoreOptions {
+  /** Signs download URLs (S3_PUBLIC_ENDPOINT); defaults to the main client. */
+  presignClient?: S3Client;
+  /** Base of plain object URLs, ending in `/` (see `objectUrlBase`). */
+  objectUrlBase: string;
+}
+
+/** `https://<bucket>.s3.<region>.amazonaws.com/`, or the endpoint's path-style or virtual-host form. */
+export function objectUrlBase(bucket: string, region: string, endpoint: string | undefined, pathStyle: boolean): string {
+  if (!endpoint) return pathStyle ? `https://s3.${region}.amazonaws.com/${bucket}/` : `https://${bucket}.s3.${region}.amazonaws.com/`;
+  const url = new URL(endpoint);
+  const base = url.href.replace(/\/$/, '');
+  return pathStyle ? `${base}/${bucket}/` : `${url.protocol}//${bucket}.${url.host}${url.pathname.replace(/\/$/, '')}/`;
+}
+
 export class S3ObjectStore implements ObjectStore {
+  private readonly presignClient: S3Client;
+  private readonly urlBase: string;
+
   constructor(
     private readonly client: S3Client,
     readonly bucket: string,
-    private readonly presignClient: S3Client = client,
-  ) {}
+    options: S3ObjectStoreOptions,
+  ) {
+    this.presignClient = options.presignClient ?? client;
+    this.urlBase = options.objectUrlBase;
+  }
 
-  async uploadStream({ key, body, contentType, partSize, queueSize = 4, signal }: UploadStreamParams) {
+  async uploadStream({ key, body, contentType, cacheControl, partSize, queueSize = 4, signal }: UploadStreamParams) {
     const upload = new Upload({
       client: this.client,
-      params: { Bucket: this.bucket, Key: key, Body: body, ContentType: contentType },
+      params: { Bucket: this.bucket, Key: key, Body: body, ContentType: contentType, CacheControl: cacheControl },
       partSize,
       queueSize,
       leavePartsOnError: false,
@@ -60,10 +86,41 @@ export class S3ObjectStore implements ObjectStore {
     }
   }
 
+  async putFile(p: PutFileParams) {
+    if (p.size > p.multipartThreshold) {
+      const out = await this.uploadStream({
+        key: p.key,
+        body: createReadStream(p.path),
+        contentType: p.contentType,
+        cacheControl: p.cacheControl,
+        partSize: p.partSize,
+      });
+      return { etag: unquote(out.etag), multipart: true };
+    }
+    const out = await this.client.send(
+      new PutObjectCommand({
+        Bucket: this.bucket,
+        Key: p.key,
+        Body: createReadStream(p.path),
+        ContentLength: p.size,
+        ContentType: p.contentType,
+        CacheControl: p.cacheControl,
+        // S3 refuses the upload when the bytes it received do not match these.
+        ContentMD5: hexToBase64(p.md5),
+        ChecksumSHA256: hexToBase64(p.sha256),
+      }),
+    );
+    return { etag: unquote(out.ETag), multipart: false };
+  }
+
+  objectUrl(key: string): string {
+    return this.urlBase + key.split('/').map(encodeURIComponent).join('/');
+  }
+
   async head(key: string) {
     try {
       const out = await this.client.send(new HeadObjectCommand({ Bucket: this.bucket, Key: key }));
-      return { size: out.ContentLength ?? 0, contentType: out.ContentType };
+      return { size: out.ContentLength ?? 0, contentType: out.ContentType, etag: unquote(out.ETag) };
     } catch (err) {
       if (err instanceof NotFound || (err as { name?: string }).name === 'NotFound') return undefined;
       throw err;

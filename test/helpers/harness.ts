@@ -83,16 +83,17 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
     { id: 'tenant-b', apiKeyHashes: [hashApiKey(KEY_B)], limits: defaults },
   ]);
   const clients = createClients(config, 'test');
+  await clients.index.ensureTable();
   const queues = createJobQueues(clients.redis, config);
   const workers: RunningWorkers[] = [];
   const startWorker = (env: Record<string, string> = {}) => {
     const workerConfig = loadConfig({ ...baseEnv, ...opts.env, ...env });
-    const w = startWorkers({ config: workerConfig, connection: clients.redis, store: clients.store, logger });
+    const w = startWorkers({ config: workerConfig, connection: clients.redis, store: clients.store, index: clients.index, logger });
     workers.push(w);
     return w;
   };
   if (opts.workers !== false) startWorker();
-  const http = await listen({ config, tenants, queues, store: clients.store, logger, readiness: clients.readiness });
+  const http = await listen({ config, tenants, queues, store: clients.store, index: clients.index, logger, readiness: clients.readiness });
   const baseUrl = `http://127.0.0.1:${((http.server as Server).address() as AddressInfo).port}`;
 
   const request: Harness['request'] = async (method, path, o = {}) => {

@@ -22,6 +22,8 @@ export class DownloadMeter extends Transform {
   size = 0;
   contentType: string | undefined;
   private readonly hash: Hash = createHash('sha256');
+  // MD5 too: the object store's single-part ETag is checked against it.
+  private readonly md5Hash: Hash = createHash('md5');
   private head: Buffer[] = [];
   private headLength = 0;
 
@@ -33,6 +35,10 @@ export class DownloadMeter extends Transform {
     return this.hash.digest('hex');
   }
 
+  get md5(): string {
+    return this.md5Hash.digest('hex');
+  }
+
   override _transform(chunk: Buffer, _enc: BufferEncoding, done: TransformCallback): void {
     try {
       this.count(chunk);
@@ -41,6 +47,7 @@ export class DownloadMeter extends Transform {
       return;
     }
     this.hash.update(chunk);
+    this.md5Hash.update(chunk);
     if (this.contentType !== undefined) {
       done(null, chunk);
       return;

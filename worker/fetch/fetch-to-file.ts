@@ -23,6 +23,7 @@ export interface FetchedFile {
   path: string;
   size: number;
   sha256: string;
+  md5: string;
   /** Sniffed from the bytes (see content-type.ts), not copied from the header. */
   contentType: string;
   /** The filename the server suggested in Content-Disposition, if any. */
@@ -75,6 +76,7 @@ export async function fetchToFile(http: Got, req: FetchToFileRequest): Promise<F
     path: req.path,
     size: meter.size,
     sha256: meter.sha256,
+    md5: meter.md5,
     contentType: meter.contentType ?? 'application/octet-stream',
     suggestedName: suggestedName(headers['content-disposition'] as string | undefined),
   };

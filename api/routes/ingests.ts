@@ -1,0 +1,28 @@
+import { Router } from 'express';
+import { newJobId } from '../../shared/job-id.js';
+import { createIngestRequestSchema, ingestJobDataSchema, type IngestJobData } from '../../shared/jobs.js';
+import type { ApiDeps } from '../deps.js';
+import { tenantOf } from '../middleware/auth.js';
+import { parseBody } from '../middleware/validate.js';
+import { acceptedJob } from './accepted-job.js';
+import { checkJobRequest, workerLimits } from './job-request.js';
+
+/** POST /v1/ingests: validates, queues an ingest job and answers 202 at once. */
+export function ingestsRouter({ queues }: ApiDeps): Router {
+  const router = Router();
+  router.post('/v1/ingests', async (req, res) => {
+    const tenant = tenantOf(req);
+    const body = parseBody(createIngestRequestSchema, req.body);
+    checkJobRequest(tenant, 'urls', body.urls.length, body.webhook);
+    const data: IngestJobData = ingestJobDataSchema.parse({
+      tenant: tenant.id,
+      urls: body.urls,
+      options: { refresh: body.options?.refresh ?? false },
+      limits: workerLimits(tenant),
+    } satisfies IngestJobData);
+    const id = newJobId('ingest', tenant.id);
+    await queues.ingest.add('ingest', data, { jobId: id });
+    acceptedJob(res, id, 'ingest');
+  });
+  return router;
+}

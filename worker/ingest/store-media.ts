@@ -1,0 +1,50 @@
+import { FetchError } from '../../shared/errors.js';
+import type { ObjectStore } from '../../shared/storage/object-store.js';
+import type { FetchedFile } from '../fetch/fetch-to-file.js';
+import { mediaObjectKey } from './media-object-key.js';
+
+/** Media never changes under its content-addressed key: caches may keep it for a year. */
+export const MEDIA_CACHE_CONTROL = 'public, max-age=31536000, immutable';
+
+export interface StoreMediaOptions {
+  keyPrefix: string;
+  tenant: string;
+  multipartThreshold: number;
+  partSize: number;
+}
+
+/**
+ * Puts a downloaded file in the bucket under its content address, unless the same bytes are there already.
+ * A single-part upload whose ETag is not the MD5 of what we downloaded is removed and reported as
+ * `checksum_mismatch` (the store kept something other than what we sent).
+ */
+export async function storeMedia(
+  store: ObjectStore,
+  file: FetchedFile,
+  o: StoreMediaOptions,
+): Promise<{ key: string; etag: string }> {
+  const key = mediaObjectKey(o.keyPrefix, o.tenant, file.sha256, file.contentType);
+  const existing = await store.head(key);
+  if (existing && existing.size === file.size && existing.etag) return { key, etag: existing.etag };
+  const put = await store.putFile({
+    key,
+    path: file.path,
+    size: file.size,
+    contentType: file.contentType,
+    cacheControl: MEDIA_CACHE_CONTROL,
+    sha256: file.sha256,
+    md5: file.md5,
+    multipartThreshold: o.multipartThreshold,
+    partSize: o.partSize,
+  });
+  if (!put.multipart && put.etag !== file.md5) {
+    await store.delete(key);
+    throw new FetchError(
+      'checksum_mismatch',
+      `The stored object's ETag ${put.etag} is not the MD5 of the downloaded bytes (${file.md5})`,
+      file.url,
+      true,
+    );
+  }
+  return { key, etag: put.etag };
+}

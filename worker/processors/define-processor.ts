@@ -1,0 +1,67 @@
+import { UnrecoverableError, type Job } from 'bullmq';
+import type { z } from 'zod';
+import { AppError, FetchError } from '../../shared/errors.js';
+import { formatFailure } from '../../shared/job-failure.js';
+import type { QueueName } from '../../shared/jobs.js';
+import type { Logger } from '../../shared/logger.js';
+import { ProgressReporter } from './progress-reporter.js';
+
+/**
+ * Turns an error into what BullMQ should do with the job: permanent failures (a URL that will never work,
+ * every URL failed, invalid data) end it at once; anything else is rethrown so attempts and backoff apply.
+ */
+export function toJobError(err: unknown): Error {
+  if (err instanceof FetchError) {
+    const message = formatFailure(err.code, `${err.url}: ${err.message}`);
+    return err.permanent ? new UnrecoverableError(message) : new Error(message, { cause: err });
+  }
+  if (err instanceof AppError) return new UnrecoverableError(formatFailure(err.code, err.message));
+  const message = err instanceof Error ? err.message : String(err);
+  return new Error(formatFailure('internal_error', message), { cause: err });
+}
+
+export interface JobContext<D> {
+  jobId: string;
+  data: D;
+  progress: ProgressReporter;
+  logger: Logger;
+  signal?: AbortSignal;
+}
+
+export interface ProcessorDefinition<S extends z.ZodType, R> {
+  queue: QueueName;
+  schema: S;
+  /** Files the job will report progress on. */
+  filesTotal(data: z.infer<S>): number;
+  run(ctx: JobContext<z.infer<S>>): Promise<R>;
+  /** Fields of the result worth a log line. */
+  summary(result: R): Record<string, unknown>;
+}
+
+/**
+ * The part every processor shares: parse the payload with the contract's schema (a bad payload fails for
+ * good), log with the job id and tenant, report progress, and map errors to retry-or-not.
+ */
+export function defineProcessor<S extends z.ZodType<{ tenant: string }>, R>(logger: Logger, def: ProcessorDefinition<S, R>) {
+  return async function process(job: Job, _token?: string, signal?: AbortSignal): Promise<R> {
+    const parsed = def.schema.safeParse(job.data);
+    if (!parsed.success) throw new UnrecoverableError(formatFailure('invalid_job', parsed.error.message));
+    const data = parsed.data;
+    const log = logger.child({ jobId: job.id, tenant: data.tenant, queue: def.queue });
+    const progress = new ProgressReporter(def.filesTotal(data), (p) => job.updateProgress(p));
+    log.info({ attempt: job.attemptsStarted }, 'job started');
+    try {
+      await progress.flush();
+      const result = await def.run({ jobId: job.id!, data, progress, logger: log, signal });
+      await progress.flush();
+      log.info(def.summary(result), 'job completed');
+      return result;
+    } catch (err) {
+      await progress.flush().catch(() => undefined);
+      log.warn({ err }, 'job failed');
+      throw toJobError(err);
+    } finally {
+      progress.stop();
+    }
+  };
+}

@@ -1,0 +1,19 @@
+import { ingestJobDataSchema } from '../../shared/jobs.js';
+import type { Logger } from '../../shared/logger.js';
+import { mediaKey } from '../../shared/url-normalize.js';
+import { ingestMedia, type IngestDeps } from '../ingest/ingest-media.js';
+import { defineProcessor } from './define-processor.js';
+
+export function createIngestProcessor(deps: IngestDeps, logger: Logger) {
+  return defineProcessor(logger, {
+    queue: 'ingest',
+    schema: ingestJobDataSchema,
+    filesTotal: (data) => new Set(data.urls.map((u) => mediaKey(data.tenant, u))).size,
+    run: ({ jobId, data, progress, logger: log, signal }) =>
+      ingestMedia({ ...deps, logger: log }, { jobId, data, progress, signal }),
+    summary: (r) => {
+      const count = (s: string) => r.items.filter((i) => i.status === s).length;
+      return { stored: count('stored'), existing: count('existing'), failed: count('failed') };
+    },
+  });
+}
