@@ -13,10 +13,11 @@ export function jobsRouter({ queues, store }: ApiDeps): Router {
     const id = req.params.id;
     const parsed = parseJobId(id);
     if (!parsed || parsed.tenant !== tenant.id) throw new NotFoundError('No such job');
-    const job = await queues[parsed.type].getJob(id);
+    const queue = queues[parsed.type];
+    // State first: a job read before its state could finish in between and look completed without a result.
+    const state = await queue.getJobState(id);
+    const job = state === 'unknown' ? undefined : await queue.getJob(id);
     if (!job || job.data?.tenant !== tenant.id) throw new NotFoundError('No such job');
-    const state = await job.getState();
-    if (state === 'unknown') throw new NotFoundError('No such job');
     // The document carries a presigned URL: no cache may keep it.
     res.set('Cache-Control', 'no-store').json(await buildJobDocument(job, state, parsed.type, store));
   });

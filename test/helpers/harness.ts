@@ -86,9 +86,13 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
   await clients.index.ensureTable();
   const queues = createJobQueues(clients.redis, config);
   const workers: RunningWorkers[] = [];
+  const extraClients: Clients[] = [];
   const startWorker = (env: Record<string, string> = {}) => {
     const workerConfig = loadConfig({ ...baseEnv, ...opts.env, ...env });
-    const w = startWorkers({ config: workerConfig, connection: clients.redis, store: clients.store, index: clients.index, logger });
+    // A worker with settings of its own (another S3 endpoint...) gets clients of its own.
+    const own = Object.keys(env).length > 0 ? createClients(workerConfig, 'test-worker') : clients;
+    if (own !== clients) extraClients.push(own);
+    const w = startWorkers({ config: workerConfig, connection: own.redis, store: own.store, index: own.index, logger });
     workers.push(w);
     return w;
   };
@@ -140,6 +144,7 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
     async close() {
       await http.close();
       await Promise.all(workers.map((w) => w.close(5000)));
+      await Promise.all(extraClients.map((c) => c.close()));
       await Promise.all(Object.values(queues).map((q) => q.obliterate({ force: true }).catch(() => undefined)));
       await closeQueues(queues);
       await clients.close();
