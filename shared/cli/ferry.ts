@@ -1,3 +1,5 @@
+import { loadConfig } from '../config.js';
+import { createClients } from '../runtime.js';
 import { generateApiKey, generateWebhookSecret, hashApiKey } from '../tenants.js';
 
 const USAGE = `Usage: npm run ferry -- <command>
@@ -6,6 +8,8 @@ const USAGE = `Usage: npm run ferry -- <command>
 Commands:
   hash-key <key>   Print the SHA-256 hex of an API key: what a tenant's "apiKeys" holds.
   new-key          Print a new API key, its SHA-256 hex and a new webhook secret.
+  setup            Create the DynamoDB media table if missing and check that the bucket is reachable
+                   (reads the same environment as the service).
   help             Print this text.
 `;
 
@@ -14,8 +18,27 @@ interface Output {
   err: (text: string) => void;
 }
 
+/** Creates what the service needs and cannot create on each start: the media index table. */
+async function setup({ out, err }: Output): Promise<number> {
+  await import('dotenv/config');
+  const config = loadConfig();
+  const clients = createClients(config, 'ferry-setup');
+  try {
+    const created = await clients.index.ensureTable();
+    out(`DynamoDB table ${config.DYNAMODB_TABLE}: ${created ? 'created' : 'already there'}\n`);
+    await clients.store.ping();
+    out(`S3 bucket ${config.S3_BUCKET}: reachable\n`);
+    return 0;
+  } catch (e) {
+    err(`setup failed: ${(e as Error).message || (e as Error).name}\n`);
+    return 1;
+  } finally {
+    await clients.close();
+  }
+}
+
 /** Runs one command; returns the exit code (2 for a usage error, as most Unix tools do). */
-function run(args: readonly string[], { out, err }: Output): number {
+function run(args: readonly string[], { out, err }: Output): number | Promise<number> {
   const [command, ...rest] = args;
   switch (command) {
     case 'hash-key': {
@@ -46,6 +69,8 @@ function run(args: readonly string[], { out, err }: Output): number {
       );
       return 0;
     }
+    case 'setup':
+      return setup({ out, err });
     case 'help':
     case '--help':
     case '-h':
@@ -57,7 +82,11 @@ function run(args: readonly string[], { out, err }: Output): number {
   }
 }
 
-process.exitCode = run(process.argv.slice(2), {
-  out: (text) => process.stdout.write(text),
-  err: (text) => process.stderr.write(text),
-});
+const output: Output = { out: (text) => process.stdout.write(text), err: (text) => process.stderr.write(text) };
+Promise.resolve(run(process.argv.slice(2), output)).then(
+  (code) => (process.exitCode = code),
+  (e: unknown) => {
+    output.err(`${e instanceof Error ? e.message : String(e)}\n`);
+    process.exitCode = 1;
+  },
+);
