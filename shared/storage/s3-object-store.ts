@@ -69,7 +69,9 @@ export class S3ObjectStore implements ObjectStore {
       queueSize,
       leavePartsOnError: false,
     });
-    const onAbort = () => void upload.abort().catch(() => undefined);
+    // Not upload.abort(): that makes done() reject at once, before lib-storage has sent AbortMultipartUpload,
+    // so the upload could outlive the job. A destroyed body fails the uploaders, which abort first, then reject.
+    const onAbort = () => body.destroy(signal?.reason instanceof Error ? signal.reason : new Error('Upload aborted'));
     signal?.addEventListener('abort', onAbort, { once: true });
     // lib-storage's own abort can fail on some stores and then replaces the real error: keep the body's.
     let bodyError: unknown;
