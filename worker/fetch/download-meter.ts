@@ -9,6 +9,8 @@ export interface DownloadMeterOptions {
   maxFileBytes: number;
   allowedTypes: readonly string[];
   budget: ByteBudget;
+  /** Also compute the MD5 (ingest compares it with the stored ETag); zip jobs skip its CPU cost. */
+  md5?: boolean;
   /** The response's Content-Type header, read once the first bytes arrive. */
   headerContentType: () => string | undefined;
   onBytes?: (n: number) => void;
@@ -22,21 +24,21 @@ export class DownloadMeter extends Transform {
   size = 0;
   contentType: string | undefined;
   private readonly hash: Hash = createHash('sha256');
-  // MD5 too: the object store's single-part ETag is checked against it.
-  private readonly md5Hash: Hash = createHash('md5');
+  private readonly md5Hash?: Hash;
   private head: Buffer[] = [];
   private headLength = 0;
 
   constructor(private readonly o: DownloadMeterOptions) {
     super();
+    if (o.md5) this.md5Hash = createHash('md5');
   }
 
   get sha256(): string {
     return this.hash.digest('hex');
   }
 
-  get md5(): string {
-    return this.md5Hash.digest('hex');
+  get md5(): string | undefined {
+    return this.md5Hash?.digest('hex');
   }
 
   override _transform(chunk: Buffer, _enc: BufferEncoding, done: TransformCallback): void {
@@ -47,7 +49,7 @@ export class DownloadMeter extends Transform {
       return;
     }
     this.hash.update(chunk);
-    this.md5Hash.update(chunk);
+    this.md5Hash?.update(chunk);
     if (this.contentType !== undefined) {
       done(null, chunk);
       return;

@@ -14,6 +14,7 @@ export interface FetchToFileRequest {
   maxFileBytes: number;
   allowedTypes: readonly string[];
   budget: ByteBudget;
+  md5?: boolean;
   signal?: AbortSignal;
   onBytes?: (n: number) => void;
 }
@@ -23,7 +24,8 @@ export interface FetchedFile {
   path: string;
   size: number;
   sha256: string;
-  md5: string;
+  /** Only when the request asked for it. */
+  md5?: string;
   /** Sniffed from the bytes (see content-type.ts), not copied from the header. */
   contentType: string;
   /** The filename the server suggested in Content-Disposition, if any. */
@@ -57,6 +59,7 @@ export async function fetchToFile(http: Got, req: FetchToFileRequest): Promise<F
     maxFileBytes: req.maxFileBytes,
     allowedTypes: req.allowedTypes,
     budget: req.budget,
+    md5: req.md5,
     headerContentType: () => headers['content-type'] as string | undefined,
     onBytes: req.onBytes,
   });

@@ -18,6 +18,8 @@ export interface JobDownloadsOptions {
   jobId: string;
   limits: ZipJobData['limits'];
   progress: ProgressReporter;
+  /** Compute each file's MD5 as well (see DownloadMeter). */
+  md5?: boolean;
   /** The job's own signal (cancellation, shutdown). */
   signal?: AbortSignal;
 }
@@ -65,6 +67,7 @@ export class JobDownloads {
           maxFileBytes: limits.maxFileBytes,
           allowedTypes: limits.allowedTypes,
           budget: this.budget,
+          md5: this.options.md5,
           signal: this.signal,
           onBytes: (n) => progress.bytes(n),
         }),

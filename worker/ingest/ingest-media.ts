@@ -62,7 +62,7 @@ export async function ingestMedia(deps: IngestDeps, req: IngestRequest): Promise
   const missing = [...firstUrl.entries()].filter(([pk]) => !known.has(pk));
   deps.logger.info({ urls: data.urls.length, known: known.size, toFetch: missing.length }, 'ingest plan');
 
-  const downloads = await JobDownloads.open(deps, { jobId, limits: data.limits, progress, signal: req.signal });
+  const downloads = await JobDownloads.open(deps, { jobId, limits: data.limits, progress, md5: true, signal: req.signal });
   const pool = new CompletionPool(missing, deps.downloadConcurrency, async ([pk, url], index) => {
     try {
       const file = await downloads.download(url, index);

@@ -23,6 +23,8 @@ export async function storeMedia(
   file: FetchedFile,
   o: StoreMediaOptions,
 ): Promise<{ key: string; etag: string }> {
+  const md5 = file.md5;
+  if (md5 === undefined) throw new Error('storeMedia needs files downloaded with md5: true');
   const key = mediaObjectKey(o.keyPrefix, o.tenant, file.sha256, file.contentType);
   const existing = await store.head(key);
   if (existing && existing.size === file.size && existing.etag) return { key, etag: existing.etag };
@@ -33,15 +35,15 @@ export async function storeMedia(
     contentType: file.contentType,
     cacheControl: MEDIA_CACHE_CONTROL,
     sha256: file.sha256,
-    md5: file.md5,
+    md5,
     multipartThreshold: o.multipartThreshold,
     partSize: o.partSize,
   });
-  if (!put.multipart && put.etag !== file.md5) {
+  if (!put.multipart && put.etag !== md5) {
     await store.delete(key);
     throw new FetchError(
       'checksum_mismatch',
-      `The stored object's ETag ${put.etag} is not the MD5 of the downloaded bytes (${file.md5})`,
+      `The stored object's ETag ${put.etag} is not the MD5 of the downloaded bytes (${md5})`,
       file.url,
       true,
     );

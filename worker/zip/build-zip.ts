@@ -27,6 +27,8 @@ export interface BuildZipRequest {
 }
 
 const MANIFEST_NAME = 'manifest.json';
+// Big reads mean fewer chunks through archiver's stream chain: less CPU per byte and less garbage.
+const READ_CHUNK = 1024 * 1024;
 
 /** The same URL twice in one job is fetched once; the first name given for it wins. */
 function uniqueFiles(files: ZipJobData['files']): ZipJobData['files'] {
@@ -79,7 +81,7 @@ export async function buildZip(deps: BuildZipDeps, req: BuildZipRequest): Promis
         }
         const file = done.result.value;
         const name = chosenNames[done.index] ?? names.allocate(deriveEntryName(file));
-        await upload.append(createReadStream(file.path), {
+        await upload.append(createReadStream(file.path, { highWaterMark: READ_CHUNK }), {
           name,
           store: shouldStore(data.options.compression, file.contentType),
         });

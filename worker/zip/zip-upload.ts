@@ -35,7 +35,7 @@ export class ZipUpload {
     this.archive.on('error', (err) => this.fail(err));
     this.archive.on('warning', (err) => this.fail(err));
     this.archive.pipe(this.body);
-    this.uploaded = store.uploadStream({ key, body: this.body, contentType: 'application/zip', partSize, signal });
+    this.uploaded = store.uploadStream({ key, body: this.body, contentType: 'application/zip', partSize, queueSize: 2, signal });
     this.uploaded.catch((err: unknown) => this.fail(err));
   }
 

@@ -1,0 +1,48 @@
+import { spawnTs } from './child-process.js';
+import { startCpuMeter, type CpuSample, type CpuTarget } from './cpu-meter.js';
+
+export type BaselineSpec =
+  | { kind: 'download'; origin: string; files: number; concurrency: number }
+  | { kind: 'upload'; key: string; bytes: number; partSize: number; queueSize: number };
+
+export interface BaselineResult {
+  /** Wall time of the transfer alone (process start-up excluded). */
+  ms: number;
+  /** CPU time the baseline process spent on it. */
+  cpuMs: number;
+  bytes: number;
+  peakRssKb: number;
+}
+
+/** Child -> parent: `ready` once loaded, then `result` or `error`. Parent -> child: `go`. */
+export type BaselineMessage =
+  | { type: 'ready' }
+  | { type: 'result'; result: BaselineResult }
+  | { type: 'error'; message: string };
+
+/**
+ * Runs one baseline in a child process (bench/baseline.child.ts) with the worker's environment, so that it
+ * competes for the cores the way the worker does instead of sharing an event loop with s3rver. The CPU of
+ * `targets` is measured from `go` to the result, so the child's start-up is not counted.
+ */
+export async function runBaseline(
+  spec: BaselineSpec,
+  env: NodeJS.ProcessEnv,
+  targets: Record<string, CpuTarget>,
+): Promise<BaselineResult & { sample: CpuSample }> {
+  const child = spawnTs(`${spec.kind} baseline`, 'bench/baseline.child.ts', { env, ipc: true, args: [JSON.stringify(spec)] });
+  try {
+    const ready = await child.nextMessage<BaselineMessage>();
+    if (ready.type !== 'ready') throw new Error(`${spec.kind} baseline: expected ready, got ${JSON.stringify(ready)}`);
+    const stop = startCpuMeter(targets);
+    const answer = child.nextMessage<BaselineMessage>();
+    child.process.send({ type: 'go' });
+    const msg = await answer;
+    const sample = stop();
+    if (msg.type === 'error') throw new Error(`${spec.kind} baseline failed: ${msg.message}`);
+    if (msg.type !== 'result') throw new Error(`${spec.kind} baseline: unexpected ${JSON.stringify(msg)}`);
+    return { ...msg.result, sample };
+  } finally {
+    await child.stop();
+  }
+}

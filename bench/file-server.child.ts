@@ -1,0 +1,29 @@
+import { pipeline } from 'node:stream';
+import { parseArgs } from 'node:util';
+import { startFileServer } from '../test/helpers/file-server.js';
+import { syntheticFile, syntheticFilePath } from './synthetic-files.js';
+
+/**
+ * Child process: serves `--files` synthetic files of `--size` bytes, generated on the fly, and reports its
+ * origin over IPC. A process of its own so that its CPU time is measured apart from the worker and s3rver.
+ */
+const { values } = parseArgs({ options: { files: { type: 'string' }, size: { type: 'string' } } });
+const files = Number(values.files);
+const size = Number(values.size);
+if (!Number.isInteger(files) || files < 1 || !Number.isInteger(size) || size < 1) {
+  throw new Error(`file-server.child: bad --files ${values.files} / --size ${values.size}`);
+}
+
+const server = await startFileServer('127.0.0.1');
+for (let i = 0; i < files; i++) {
+  server.route(syntheticFilePath(i), (_req, res) => {
+    res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': size });
+    // A client that goes away mid-file is not this server's problem.
+    pipeline(syntheticFile(i, size), res, () => undefined);
+  });
+}
+process.send?.({ type: 'ready', origin: server.origin });
+
+const stop = () => void server.close().finally(() => process.exit(0));
+process.once('disconnect', stop);
+process.once('SIGTERM', stop);

@@ -1,0 +1,30 @@
+import { isUsageError } from './usage-error.js';
+import { runZipBench } from './zip.bench.js';
+
+/** `npm run bench -- <name> [flags]`: one entry point for every benchmark. */
+const BENCHES: Record<string, (argv: string[]) => Promise<number>> = {
+  zip: runZipBench,
+};
+
+async function main(): Promise<number> {
+  const [name, ...argv] = process.argv.slice(2);
+  const bench = name === undefined ? undefined : BENCHES[name];
+  if (!bench) {
+    const known = Object.keys(BENCHES).join(', ');
+    console.error(`unknown bench "${name ?? ''}": available: ${known} (ingest is not written yet)\nusage: npm run bench -- <${known}> [flags]`);
+    return 2;
+  }
+  return bench(argv);
+}
+
+main().then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    if (isUsageError(err)) {
+      console.error((err as Error).message);
+      process.exit(2);
+    }
+    console.error(err instanceof Error ? (err.stack ?? err.message) : err);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,57 @@
+import { parseArgs } from 'node:util';
+import { UsageError } from './usage-error.js';
+
+export interface ZipBenchOptions {
+  files: number;
+  sizeMiB: number;
+  /** DOWNLOAD_CONCURRENCY of the worker, and the download baseline's concurrency. */
+  concurrency: number;
+  /** The second run has `files * scale` files; 1 or less skips it. */
+  scale: number;
+  /** Download the small run's archive and run `unzip -t` on it. */
+  unzip: boolean;
+  /** CPU-profile the worker and the bench process (s3rver) during each job and print where the time went. */
+  profile: boolean;
+}
+
+export const ZIP_BENCH_USAGE = `usage: npm run bench -- zip [--files 200] [--size-mib 5] [--concurrency 8] [--scale 5] [--no-unzip] [--profile]`;
+
+function positive(name: string, raw: string | undefined, fallback: number, integer: boolean): number {
+  if (raw === undefined) return fallback;
+  const n = Number(raw);
+  if (!Number.isFinite(n) || n <= 0 || (integer && !Number.isInteger(n))) {
+    throw new UsageError(`--${name} must be a positive ${integer ? 'integer' : 'number'}, got "${raw}"\n${ZIP_BENCH_USAGE}`);
+  }
+  return n;
+}
+
+const FLAGS = {
+  files: { type: 'string' },
+  'size-mib': { type: 'string' },
+  concurrency: { type: 'string' },
+  scale: { type: 'string' },
+  'no-unzip': { type: 'boolean', default: false },
+  profile: { type: 'boolean', default: false },
+  help: { type: 'boolean', short: 'h', default: false },
+} as const;
+
+function parseFlags(argv: string[]) {
+  try {
+    return parseArgs({ args: argv, options: FLAGS, strict: true }).values;
+  } catch (err) {
+    throw new UsageError(`${(err as Error).message}\n${ZIP_BENCH_USAGE}`);
+  }
+}
+
+export function parseZipBenchOptions(argv: string[]): ZipBenchOptions | 'help' {
+  const values = parseFlags(argv);
+  if (values.help) return 'help';
+  return {
+    files: positive('files', values.files, 200, true),
+    sizeMiB: positive('size-mib', values['size-mib'], 5, false),
+    concurrency: positive('concurrency', values.concurrency, 8, true),
+    scale: positive('scale', values.scale, 5, false),
+    unzip: !values['no-unzip'],
+    profile: values.profile,
+  };
+}

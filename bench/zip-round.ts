@@ -1,0 +1,184 @@
+import { readdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Queue } from 'bullmq';
+import type { JobDocument } from '../shared/job-document.js';
+import type { ObjectStore } from '../shared/storage/object-store.js';
+import { checkArchive } from './archive-check.js';
+import { runBaseline, type BaselineResult } from './baseline-runner.js';
+import type { BenchApi } from './bench-api.js';
+import type { TsChild } from './child-process.js';
+import { profileThisProcess, readMainThreadProfile, summarizeProfile, type CpuProfile } from './cpu-profile.js';
+import { startCpuMeter, type CpuSample } from './cpu-meter.js';
+import { mbFromKb, mib, mibPerSecond, seconds } from './format.js';
+import { readCommandLine, readMemoryKb } from './proc-stats.js';
+import { syntheticFilePath } from './synthetic-files.js';
+import { waitForJob } from './wait-for-job.js';
+import { startWorkerProcess } from './worker-process.js';
+
+/** Parts lib-storage keeps in flight: S3ObjectStore.uploadStream's default, which the zip job uses. */
+export const UPLOAD_QUEUE_SIZE = 4;
+
+/** V8 profiles time samples in microseconds of the monotonic clock that process.hrtime reads. */
+const nowUs = () => Number(process.hrtime.bigint() / 1000n);
+
+export interface RoundSetup {
+  label: string;
+  files: number;
+  fileBytes: number;
+  concurrency: number;
+  /** The multipart part size the zip job will choose (partSizeFor(maxArchiveBytes(...)) for this job). */
+  partSize: number;
+  fileServer: { origin: string; pid: number };
+  /** Environment of the worker and of the baseline processes (stack endpoints, bucket, queue prefix...). */
+  childEnv: NodeJS.ProcessEnv;
+  queue: Queue;
+  api: BenchApi;
+  store: ObjectStore;
+  tempDir: string;
+  unzipIn?: string;
+  /** Set: CPU-profile the worker (--cpu-prof, written here) and this process during the job. */
+  profileDir?: string;
+  log(line: string): void;
+  /** Registers the running worker so an interrupted bench can stop it. */
+  onWorker(worker: TsChild | undefined): void;
+}
+
+export interface PhaseMeasure {
+  sample: CpuSample;
+  /** CPU ms of the process doing the transfer: the baseline child or the worker. */
+  clientCpuMs: number;
+}
+
+export interface RoundResult {
+  label: string;
+  files: number;
+  bytes: number;
+  download: BaselineResult & PhaseMeasure;
+  upload: BaselineResult & PhaseMeasure;
+  job?: PhaseMeasure & { ms: number; pickupMs: number; archiveBytes: number; idleRssKb: number; peakRssKb: number };
+  ratio?: number;
+  /** Why the job failed, if it did. */
+  failed?: string;
+  problems: string[];
+  notes: string[];
+  /** Profile summaries, with --profile. */
+  profile: string[];
+}
+
+async function measureBaselines(s: RoundSetup, bytes: number) {
+  s.log(`download baseline: ${s.files} files, ${s.concurrency} at a time, got -> discard`);
+  const others = { fileServer: s.fileServer.pid, bench: 'self' } as const;
+  const dl = await runBaseline({ kind: 'download', origin: s.fileServer.origin, files: s.files, concurrency: s.concurrency }, s.childEnv, others);
+  if (dl.bytes !== bytes) throw new Error(`download baseline got ${dl.bytes} bytes, expected ${bytes}`);
+  s.log(`  ${seconds(dl.ms)} s, ${mibPerSecond(bytes, dl.ms)} MiB/s`);
+
+  const key = `bench/upload-baseline-${s.label}.bin`;
+  s.log(`upload baseline: ${mib(bytes)} MiB generated -> lib-storage Upload, part ${mib(s.partSize)} MiB, queueSize ${UPLOAD_QUEUE_SIZE}`);
+  const up = await runBaseline({ kind: 'upload', key, bytes, partSize: s.partSize, queueSize: UPLOAD_QUEUE_SIZE }, s.childEnv, others);
+  const head = await s.store.head(key);
+  if (head?.size !== bytes) throw new Error(`upload baseline stored ${head?.size} bytes, expected ${bytes}`);
+  await s.store.delete(key);
+  s.log(`  ${seconds(up.ms)} s, ${mibPerSecond(bytes, up.ms)} MiB/s`);
+  return {
+    download: { ...dl, clientCpuMs: dl.cpuMs },
+    upload: { ...up, clientCpuMs: up.cpuMs },
+  };
+}
+
+function progressLine(doc: JobDocument, t0: number, workerPid: number): string {
+  const p = doc.progress;
+  let rss = '';
+  try {
+    rss = `, worker RSS ${mbFromKb(readMemoryKb(workerPid).rss)} MB`;
+  } catch {
+    /* the worker is gone; waitForJob reports it */
+  }
+  return `  ${seconds(Date.now() - t0)} s: ${doc.state}, ${p.filesDone}/${p.filesTotal} files, ${mib(p.bytesDownloaded)} MiB downloaded${rss}`;
+}
+
+/**
+ * One measured round: the two baselines, then the zip job through the API and a fresh worker process (so its
+ * VmHWM is this job's peak), then the archive checks.
+ */
+export async function runRound(s: RoundSetup): Promise<RoundResult> {
+  const bytes = s.files * s.fileBytes;
+  const { download, upload } = await measureBaselines(s, bytes);
+  const round: RoundResult = { label: s.label, files: s.files, bytes, download, upload, problems: [], notes: [], profile: [] };
+
+  const workerProfileDir = s.profileDir && join(s.profileDir, s.label);
+  const nodeArgs = workerProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${workerProfileDir}`] : [];
+  s.log(`starting the worker (node ${[...nodeArgs, '--import tsx'].join(' ')} worker/main.ts)`);
+  const worker = await startWorkerProcess(s.childEnv, s.queue, { nodeArgs });
+  s.onWorker(worker);
+  let doc: JobDocument;
+  let sample: CpuSample;
+  let t0: number;
+  let idleRssKb: number;
+  let peakRssKb: number;
+  let window: { fromUs: number; toUs: number };
+  let benchProfile: CpuProfile | undefined;
+  try {
+    idleRssKb = readMemoryKb(worker.pid).rss;
+    s.log(`  worker pid ${worker.pid}: ${readCommandLine(worker.pid)}; idle RSS ${mbFromKb(idleRssKb)} MB`);
+    s.log(`zip job: ${s.files} URLs, compression "store", DOWNLOAD_CONCURRENCY=${s.concurrency}, WORKER_CONCURRENCY=1`);
+    const stopProfile = s.profileDir ? await profileThisProcess() : undefined;
+    const stop = startCpuMeter({
+      worker: worker.pid,
+      workerMainThread: { mainThreadOf: worker.pid },
+      fileServer: s.fileServer.pid,
+      bench: 'self',
+      benchMainThread: { mainThreadOf: process.pid },
+    });
+    const fromUs = nowUs();
+    t0 = Date.now();
+    const id = await s.api.postZip({
+      filename: `bench-${s.label}`,
+      urls: Array.from({ length: s.files }, (_, i) => s.fileServer.origin + syntheticFilePath(i)),
+      options: { compression: 'store' },
+    });
+    doc = await waitForJob(s.api, id, {
+      // Generous: a tenth of s3rver's usual speed.
+      timeoutMs: Math.max(120_000, (bytes / (8 * 1024 * 1024)) * 1000),
+      onProgress: (d) => s.log(progressLine(d, t0, worker.pid)),
+      abandonIf: () => (worker.hasExited() ? 'the worker process exited' : undefined),
+    });
+    sample = stop();
+    window = { fromUs, toUs: nowUs() };
+    peakRssKb = readMemoryKb(worker.pid).peak;
+    benchProfile = await stopProfile?.();
+  } finally {
+    await worker.stop();
+    s.onWorker(undefined);
+  }
+  if (workerProfileDir) {
+    const workerProfile = await readMainThreadProfile(workerProfileDir, worker.pid);
+    round.profile.push(`worker main thread CPU profile, job window only (${workerProfileDir}):`);
+    round.profile.push(...(workerProfile ? summarizeProfile(workerProfile, window) : ['  (no profile written)']));
+  }
+  if (workerProfileDir && benchProfile) {
+    const file = join(workerProfileDir, 'bench-process.cpuprofile');
+    await writeFile(file, JSON.stringify(benchProfile));
+    round.profile.push(`bench process CPU profile, s3rver + dynalite + API (${file}):`, ...summarizeProfile(benchProfile));
+  }
+
+  const result = doc.state === 'completed' && doc.result && 'key' in doc.result ? doc.result : undefined;
+  if (!result) {
+    round.failed = `job ${doc.id} ${doc.state}: ${doc.error ? `${doc.error.code}: ${doc.error.message}` : 'no zip result'}`;
+    return round;
+  }
+  // finishedAt is BullMQ's finishedOn (ms, same clock): exact, unlike the moment a poll noticed it.
+  const ms = Date.parse(doc.finishedAt!) - t0;
+  const pickupMs = Date.parse(doc.startedAt!) - t0;
+  round.job = { ms, pickupMs, archiveBytes: result.size, idleRssKb, peakRssKb, sample, clientCpuMs: sample.cpuMs.worker! };
+  round.ratio = ms / Math.max(download.ms, upload.ms);
+  s.log(`  completed in ${seconds(ms)} s (picked up after ${pickupMs} ms), archive ${mib(result.size)} MiB, peak RSS ${mbFromKb(peakRssKb)} MB`);
+
+  const check = await checkArchive(s.store, result, { entries: s.files, entryBytes: s.fileBytes, unzipIn: s.unzipIn });
+  round.problems.push(...check.problems);
+  round.notes.push(...check.notes);
+  const left = await readdir(s.tempDir);
+  if (left.length > 0) round.problems.push(`${left.length} temp entries left in TEMP_DIR: ${left.slice(0, 3).join(', ')}`);
+  await s.store.delete(result.key);
+  for (const line of [...check.notes, ...round.problems.map((p) => `PROBLEM: ${p}`)]) s.log(`  ${line}`);
+  return round;
+}
