@@ -1,9 +1,10 @@
 import type { Config } from '../shared/config.js';
+import type { Clients } from '../shared/runtime.js';
 import type { Logger } from '../shared/logger.js';
 import type { JobQueues } from '../shared/queues.js';
 import type { MediaIndex } from '../shared/storage/media-index.js';
 import type { ObjectStore } from '../shared/storage/object-store.js';
-import type { TenantRegistry } from '../shared/tenants.js';
+import { TenantRegistry, type Tenant } from '../shared/tenants.js';
 
 /** Everything the HTTP layer needs, built by a composition root (api/server.ts, local/dev.ts, the tests). */
 export interface ApiDeps {
@@ -15,4 +16,17 @@ export interface ApiDeps {
   logger: Logger;
   /** Named readiness probes for GET /readyz; each throws when its dependency is unreachable. */
   readiness: Record<string, () => Promise<unknown>>;
+}
+
+/** ApiDeps from the clients a composition root built. */
+export function apiDeps(config: Config, clients: Clients, queues: JobQueues, tenants: Tenant[], logger: Logger): ApiDeps {
+  return {
+    config,
+    tenants: new TenantRegistry(tenants),
+    queues,
+    store: clients.store,
+    index: clients.index,
+    logger,
+    readiness: clients.readiness,
+  };
 }

@@ -5,8 +5,8 @@ import { createLogger } from '../shared/logger.js';
 import { createJobQueues, closeQueues } from '../shared/queues.js';
 import { createClients } from '../shared/runtime.js';
 import { onShutdownSignal } from '../shared/shutdown.js';
-import { loadTenants, TenantRegistry } from '../shared/tenants.js';
-import type { ApiDeps } from './deps.js';
+import { loadTenants } from '../shared/tenants.js';
+import { apiDeps } from './deps.js';
 import { listen } from './http-server.js';
 
 async function main(): Promise<void> {
@@ -16,16 +16,7 @@ async function main(): Promise<void> {
   if (!tenants) throw new ConfigError('FERRY_TENANTS or FERRY_TENANTS_FILE is required (npm run dev creates a dev tenant)');
   const clients = createClients(config, 'ferry-api');
   const queues = createJobQueues(clients.redis, config);
-  const deps: ApiDeps = {
-    config,
-    tenants: new TenantRegistry(tenants),
-    queues,
-    store: clients.store,
-    index: clients.index,
-    logger,
-    readiness: clients.readiness,
-  };
-  const http = await listen(deps);
+  const http = await listen(apiDeps(config, clients, queues, tenants, logger));
   logger.info({ port: config.PORT }, 'api listening');
   onShutdownSignal(logger, async () => {
     await http.close();

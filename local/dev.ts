@@ -4,13 +4,14 @@ import type { Server } from 'node:http';
 import { join, resolve } from 'node:path';
 import express from 'express';
 import { createApp } from '../api/app.js';
+import { apiDeps } from '../api/deps.js';
 import { loadConfig } from '../shared/config.js';
 import { ConfigError } from '../shared/errors.js';
 import { createLogger } from '../shared/logger.js';
 import { closeQueues, createJobQueues } from '../shared/queues.js';
 import { createClients } from '../shared/runtime.js';
 import { onShutdownSignal } from '../shared/shutdown.js';
-import { defaultLimits, generateApiKey, hashApiKey, loadTenants, TenantRegistry } from '../shared/tenants.js';
+import { defaultLimits, generateApiKey, hashApiKey, loadTenants } from '../shared/tenants.js';
 import { startWorkers } from '../worker/workers.js';
 import { sampleFilesRouter, SAMPLE_NAMES } from './sample-files.js';
 import { LOCAL_CREDENTIALS, startLocalStack } from './stack.js';
@@ -56,17 +57,7 @@ async function main(): Promise<void> {
   const app = express();
   app.disable('x-powered-by');
   app.use(sampleFilesRouter());
-  app.use(
-    createApp({
-      config,
-      tenants: new TenantRegistry(tenants),
-      queues,
-      store: clients.store,
-      index: clients.index,
-      logger,
-      readiness: clients.readiness,
-    }),
-  );
+  app.use(createApp(apiDeps(config, clients, queues, tenants, logger)));
   const server = await new Promise<Server>((ok) => {
     const s = app.listen(config.PORT, config.HOST, () => ok(s));
   });

@@ -1,10 +1,9 @@
 import { Router } from 'express';
-import { newJobId } from '../../shared/job-id.js';
 import { createIngestRequestSchema, ingestJobDataSchema, type IngestJobData } from '../../shared/jobs.js';
 import type { ApiDeps } from '../deps.js';
 import { tenantOf } from '../middleware/auth.js';
 import { parseBody } from '../middleware/validate.js';
-import { acceptedJob } from './accepted-job.js';
+import { enqueueJob } from './accepted-job.js';
 import { checkJobRequest, workerLimits } from './job-request.js';
 
 /** POST /v1/ingests: validates, queues an ingest job and answers 202 at once. */
@@ -20,9 +19,7 @@ export function ingestsRouter({ queues }: ApiDeps): Router {
       options: { refresh: body.options?.refresh ?? false },
       limits: workerLimits(tenant),
     } satisfies IngestJobData);
-    const id = newJobId('ingest', tenant.id);
-    await queues.ingest.add('ingest', data, { jobId: id });
-    acceptedJob(res, id, 'ingest');
+    await enqueueJob(res, queues, 'ingest', tenant.id, data);
   });
   return router;
 }

@@ -1,10 +1,9 @@
 import { Router } from 'express';
-import { newJobId } from '../../shared/job-id.js';
 import { createZipRequestSchema, zipJobDataSchema, type ZipJobData } from '../../shared/jobs.js';
 import type { ApiDeps } from '../deps.js';
 import { tenantOf } from '../middleware/auth.js';
 import { parseBody } from '../middleware/validate.js';
-import { acceptedJob } from './accepted-job.js';
+import { enqueueJob } from './accepted-job.js';
 import { checkJobRequest, workerLimits } from './job-request.js';
 
 function archiveFilename(name: string): string {
@@ -28,9 +27,7 @@ export function zipsRouter({ config, queues }: ApiDeps): Router {
       expiresIn: Math.min(options.expiresIn ?? config.ZIP_DEFAULT_EXPIRES_IN, config.ZIP_MAX_EXPIRES_IN),
       limits: workerLimits(tenant),
     } satisfies ZipJobData);
-    const id = newJobId('zip', tenant.id);
-    await queues.zip.add('zip', data, { jobId: id });
-    acceptedJob(res, id, 'zip');
+    await enqueueJob(res, queues, 'zip', tenant.id, data);
   });
   return router;
 }

@@ -4,13 +4,14 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { apiDeps } from '../../api/deps.js';
 import { listen } from '../../api/http-server.js';
 import { LOCAL_CREDENTIALS, startLocalStack, type LocalStack } from '../../local/stack.js';
 import { loadConfig, type Config } from '../../shared/config.js';
 import { createLogger } from '../../shared/logger.js';
 import { closeQueues, createJobQueues, type JobQueues } from '../../shared/queues.js';
 import { createClients, type Clients } from '../../shared/runtime.js';
-import { hashApiKey, TenantRegistry, type Tenant } from '../../shared/tenants.js';
+import { hashApiKey, type Tenant } from '../../shared/tenants.js';
 import { startWorkers, type RunningWorkers } from '../../worker/workers.js';
 
 export const KEY_A = 'test-key-tenant-a';
@@ -78,10 +79,10 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
     maxJobBytes: 500 * 1024 * 1024,
     allowedTypes: ['image/*', 'video/*', 'audio/*', 'application/pdf', 'text/*', 'application/json'],
   };
-  const tenants = new TenantRegistry([
+  const tenants: Tenant[] = [
     { id: 'tenant-a', apiKeyHashes: [hashApiKey(KEY_A)], limits: { ...defaults, ...opts.limitsA } },
     { id: 'tenant-b', apiKeyHashes: [hashApiKey(KEY_B)], limits: defaults },
-  ]);
+  ];
   const clients = createClients(config, 'test');
   await clients.index.ensureTable();
   const queues = createJobQueues(clients.redis, config);
@@ -97,7 +98,7 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
     return w;
   };
   if (opts.workers !== false) startWorker();
-  const http = await listen({ config, tenants, queues, store: clients.store, index: clients.index, logger, readiness: clients.readiness });
+  const http = await listen(apiDeps(config, clients, queues, tenants, logger));
   const baseUrl = `http://127.0.0.1:${((http.server as Server).address() as AddressInfo).port}`;
 
   const request: Harness['request'] = async (method, path, o = {}) => {
