@@ -89,6 +89,7 @@ function printBanner(port: number, key: string | undefined, s3: string, dynamo: 
     '',
     'Try it:',
     `  curl -s -H 'Authorization: Bearer ${auth}' -d '{"filename":"photos","urls":[${urls.join(',')}]}' ${base}/v1/zips`,
+    `  curl -s -H 'Authorization: Bearer ${auth}' -d '{"urls":[${urls.join(',')}]}' ${base}/v1/ingests`,
     `  curl -s -H 'Authorization: Bearer ${auth}' ${base}/v1/jobs/<id>`,
     '',
   ];
