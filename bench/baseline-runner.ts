@@ -3,15 +3,21 @@ import { startCpuMeter, type CpuSample, type CpuTarget } from './cpu-meter.js';
 
 export type BaselineSpec =
   | { kind: 'download'; origin: string; files: number; concurrency: number }
-  | { kind: 'upload'; key: string; bytes: number; partSize: number; queueSize: number };
+  | { kind: 'upload'; key: string; bytes: number; partSize: number; queueSize: number }
+  /** The media index keys of the file server's first `files` URLs for `tenant`, looked up `repeat` times. */
+  | { kind: 'batch-get'; origin: string; files: number; tenant: string; repeat: number };
 
 export interface BaselineResult {
-  /** Wall time of the transfer alone (process start-up excluded). */
+  /** Wall time of the transfer alone (process start-up excluded); with several repeats, their median. */
   ms: number;
-  /** CPU time the baseline process spent on it. */
+  /** CPU time the baseline process spent on it (all repeats). */
   cpuMs: number;
   bytes: number;
   peakRssKb: number;
+  /** batch-get: the wall time of each repeat. */
+  runsMs?: number[];
+  /** batch-get: the items found (in the last repeat). */
+  items?: number;
 }
 
 /** Child -> parent: `ready` once loaded, then `result` or `error`. Parent -> child: `go`. */

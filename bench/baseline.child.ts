@@ -1,33 +1,84 @@
 import { once } from 'node:events';
+import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
 import { loadConfig } from '../shared/config.js';
+import { createDynamoClient } from '../shared/storage/dynamodb-client.js';
 import { createS3Clients } from '../shared/storage/s3-client.js';
+import { mediaKey } from '../shared/url-normalize.js';
+import { batchGetRaw } from './batch-get-baseline.js';
 import type { BaselineMessage, BaselineSpec } from './baseline-runner.js';
 import { downloadToNowhere } from './download-baseline.js';
 import { readMemoryKb } from './proc-stats.js';
-import { syntheticFilePath } from './synthetic-files.js';
+import { syntheticFileUrls } from './synthetic-files.js';
 import { uploadGenerated } from './upload-baseline.js';
+
+interface Prepared {
+  repeat: number;
+  run(): Promise<{ bytes: number; items?: number }>;
+  close(): void;
+}
+
+/** Everything but the measured work: clients are built exactly as the worker builds its own, from the same environment. */
+async function prepare(spec: BaselineSpec): Promise<Prepared> {
+  const config = loadConfig();
+  switch (spec.kind) {
+    case 'download': {
+      const urls = syntheticFileUrls(spec.origin, spec.files);
+      return { repeat: 1, run: async () => ({ bytes: await downloadToNowhere(urls, spec.concurrency) }), close: () => undefined };
+    }
+    case 'upload': {
+      const { client } = createS3Clients(config);
+      return {
+        repeat: 1,
+        run: async () => ({ bytes: await uploadGenerated(client, { ...spec, bucket: config.S3_BUCKET }) }),
+        close: () => client.destroy(),
+      };
+    }
+    case 'batch-get': {
+      const client = createDynamoClient(config);
+      const table = config.DYNAMODB_TABLE;
+      const pks = syntheticFileUrls(spec.origin, spec.files).map((url) => mediaKey(spec.tenant, url));
+      // The worker's index client has its connection open by the time a job looks anything up: so has this one.
+      await client.send(new DescribeTableCommand({ TableName: table }));
+      return { repeat: spec.repeat, run: async () => ({ bytes: 0, items: await batchGetRaw(client, table, pks) }), close: () => client.destroy() };
+    }
+  }
+}
+
+const median = (values: number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+};
 
 /** Child process: runs the baseline described by argv[2] (JSON BaselineSpec) when told `go`; reports over IPC. */
 async function run(spec: BaselineSpec): Promise<BaselineMessage> {
-  // Built before `go`, exactly as the worker builds its client, from the same environment.
-  const config = loadConfig();
-  const { client } = createS3Clients(config);
-  const urls = spec.kind === 'download' ? Array.from({ length: spec.files }, (_, i) => spec.origin + syntheticFilePath(i)) : [];
+  const prepared = await prepare(spec);
   try {
     const go = once(process, 'message');
     process.send!({ type: 'ready' } satisfies BaselineMessage);
     await go;
     const cpu0 = process.cpuUsage();
-    const t0 = performance.now();
-    const bytes =
-      spec.kind === 'download'
-        ? await downloadToNowhere(urls, spec.concurrency)
-        : await uploadGenerated(client, { ...spec, bucket: config.S3_BUCKET });
-    const ms = performance.now() - t0;
+    const runsMs: number[] = [];
+    let last: { bytes: number; items?: number } = { bytes: 0 };
+    for (let i = 0; i < prepared.repeat; i++) {
+      const t0 = performance.now();
+      last = await prepared.run();
+      runsMs.push(performance.now() - t0);
+    }
     const cpu = process.cpuUsage(cpu0);
-    return { type: 'result', result: { ms, cpuMs: (cpu.user + cpu.system) / 1000, bytes, peakRssKb: readMemoryKb('self').peak } };
+    return {
+      type: 'result',
+      result: {
+        ms: median(runsMs),
+        cpuMs: (cpu.user + cpu.system) / 1000,
+        bytes: last.bytes,
+        peakRssKb: readMemoryKb('self').peak,
+        ...(prepared.repeat > 1 ? { runsMs } : {}),
+        ...(last.items !== undefined ? { items: last.items } : {}),
+      },
+    };
   } finally {
-    client.destroy();
+    prepared.close();
   }
 }
 

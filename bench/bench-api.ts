@@ -7,6 +7,8 @@ export interface BenchApi {
   baseUrl: string;
   /** POST /v1/zips; resolves with the job id once the API has answered 202. */
   postZip(body: unknown): Promise<string>;
+  /** POST /v1/ingests; resolves with the job id once the API has answered 202. */
+  postIngest(body: unknown): Promise<string>;
   getJob(id: string): Promise<JobDocument>;
   close(): Promise<void>;
 }
@@ -28,6 +30,7 @@ export async function startBenchApi(deps: ApiDeps, apiKey: string): Promise<Benc
   return {
     baseUrl,
     postZip: async (body) => ((await call('POST', '/v1/zips', body)) as { id: string }).id,
+    postIngest: async (body) => ((await call('POST', '/v1/ingests', body)) as { id: string }).id,
     getJob: async (id) => (await call('GET', `/v1/jobs/${encodeURIComponent(id)}`)) as JobDocument,
     close: http.close,
   };

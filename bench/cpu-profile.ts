@@ -9,6 +9,9 @@ interface ProfileNode {
   callFrame: { functionName: string; url: string; lineNumber: number };
 }
 
+/** V8 profiles time samples in microseconds of the monotonic clock that process.hrtime reads (the same in every process). */
+export const nowUs = () => Number(process.hrtime.bigint() / 1000n);
+
 /** The V8 .cpuprofile format (as written by --cpu-prof and the inspector's Profiler domain). */
 export interface CpuProfile {
   nodes: ProfileNode[];

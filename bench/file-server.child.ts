@@ -1,11 +1,13 @@
 import { pipeline } from 'node:stream';
 import { parseArgs } from 'node:util';
 import { startFileServer } from '../test/helpers/file-server.js';
+import type { FileServerMessage, FileServerRequest } from './file-server-process.js';
 import { syntheticFile, syntheticFilePath } from './synthetic-files.js';
 
 /**
  * Child process: serves `--files` synthetic files of `--size` bytes, generated on the fly, and reports its
- * origin over IPC. A process of its own so that its CPU time is measured apart from the worker and s3rver.
+ * origin over IPC, then its request count whenever asked. A process of its own so that its CPU time is
+ * measured apart from the worker and s3rver.
  */
 const { values } = parseArgs({ options: { files: { type: 'string' }, size: { type: 'string' } } });
 const files = Number(values.files);
@@ -22,7 +24,11 @@ for (let i = 0; i < files; i++) {
     pipeline(syntheticFile(i, size), res, () => undefined);
   });
 }
-process.send?.({ type: 'ready', origin: server.origin });
+const send = (msg: FileServerMessage) => process.send?.(msg);
+process.on('message', (msg: FileServerRequest) => {
+  if (msg.type === 'hits') send({ type: 'hits', total: server.totalHits() });
+});
+send({ type: 'ready', origin: server.origin });
 
 const stop = () => void server.close().finally(() => process.exit(0));
 process.once('disconnect', stop);

@@ -1,17 +1,19 @@
+import { runIngestBench } from './ingest.bench.js';
 import { isUsageError } from './usage-error.js';
 import { runZipBench } from './zip.bench.js';
 
 /** `npm run bench -- <name> [flags]`: one entry point for every benchmark. */
 const BENCHES: Record<string, (argv: string[]) => Promise<number>> = {
   zip: runZipBench,
+  ingest: runIngestBench,
 };
 
 async function main(): Promise<number> {
   const [name, ...argv] = process.argv.slice(2);
   const bench = name === undefined ? undefined : BENCHES[name];
   if (!bench) {
-    const known = Object.keys(BENCHES).join(', ');
-    console.error(`unknown bench "${name ?? ''}": available: ${known} (ingest is not written yet)\nusage: npm run bench -- <${known}> [flags]`);
+    const known = Object.keys(BENCHES);
+    console.error(`unknown bench "${name ?? ''}": available: ${known.join(', ')}\nusage: npm run bench -- <${known.join('|')}> [flags]`);
     return 2;
   }
   return bench(argv);

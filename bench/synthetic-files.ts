@@ -58,3 +58,8 @@ export function syntheticFile(index: number, size: number): Readable {
 export function syntheticFilePath(index: number): string {
   return `/f/${String(index).padStart(6, '0')}.bin`;
 }
+
+/** The URLs of the first `files` files of the set on a file server at `origin`. */
+export function syntheticFileUrls(origin: string, files: number): string[] {
+  return Array.from({ length: files }, (_, i) => origin + syntheticFilePath(i));
+}

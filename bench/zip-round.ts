@@ -7,19 +7,17 @@ import { checkArchive } from './archive-check.js';
 import { runBaseline, type BaselineResult } from './baseline-runner.js';
 import type { BenchApi } from './bench-api.js';
 import type { TsChild } from './child-process.js';
-import { profileThisProcess, readMainThreadProfile, summarizeProfile, type CpuProfile } from './cpu-profile.js';
+import { nowUs, profileThisProcess, readMainThreadProfile, summarizeProfile, type CpuProfile } from './cpu-profile.js';
 import { startCpuMeter, type CpuSample } from './cpu-meter.js';
 import { mbFromKb, mib, mibPerSecond, seconds } from './format.js';
 import { readCommandLine, readMemoryKb } from './proc-stats.js';
-import { syntheticFilePath } from './synthetic-files.js';
+import { progressLine } from './progress-line.js';
+import { syntheticFileUrls } from './synthetic-files.js';
 import { waitForJob } from './wait-for-job.js';
 import { startWorkerProcess } from './worker-process.js';
 
 /** Parts lib-storage keeps in flight: S3ObjectStore.uploadStream's default, which the zip job uses. */
 export const UPLOAD_QUEUE_SIZE = 4;
-
-/** V8 profiles time samples in microseconds of the monotonic clock that process.hrtime reads. */
-const nowUs = () => Number(process.hrtime.bigint() / 1000n);
 
 export interface RoundSetup {
   label: string;
@@ -85,17 +83,6 @@ async function measureBaselines(s: RoundSetup, bytes: number) {
   };
 }
 
-function progressLine(doc: JobDocument, t0: number, workerPid: number): string {
-  const p = doc.progress;
-  let rss = '';
-  try {
-    rss = `, worker RSS ${mbFromKb(readMemoryKb(workerPid).rss)} MB`;
-  } catch {
-    /* the worker is gone; waitForJob reports it */
-  }
-  return `  ${seconds(Date.now() - t0)} s: ${doc.state}, ${p.filesDone}/${p.filesTotal} files, ${mib(p.bytesDownloaded)} MiB downloaded${rss}`;
-}
-
 /**
  * One measured round: the two baselines, then the zip job through the API and a fresh worker process (so its
  * VmHWM is this job's peak), then the archive checks.
@@ -107,7 +94,7 @@ export async function runRound(s: RoundSetup): Promise<RoundResult> {
 
   const workerProfileDir = s.profileDir && join(s.profileDir, s.label);
   const nodeArgs = workerProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${workerProfileDir}`] : [];
-  s.log(`starting the worker (node ${[...nodeArgs, '--import tsx'].join(' ')} worker/main.ts)`);
+  s.log(`starting the worker (node ${[...nodeArgs, 'dist/worker/main.js'].join(' ')})`);
   const worker = await startWorkerProcess(s.childEnv, s.queue, { nodeArgs });
   s.onWorker(worker);
   let doc: JobDocument;
@@ -133,7 +120,7 @@ export async function runRound(s: RoundSetup): Promise<RoundResult> {
     t0 = Date.now();
     const id = await s.api.postZip({
       filename: `bench-${s.label}`,
-      urls: Array.from({ length: s.files }, (_, i) => s.fileServer.origin + syntheticFilePath(i)),
+      urls: syntheticFileUrls(s.fileServer.origin, s.files),
       options: { compression: 'store' },
     });
     doc = await waitForJob(s.api, id, {

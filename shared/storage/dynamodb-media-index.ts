@@ -15,6 +15,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { MediaIndex, MediaRecord } from './media-index.js';
 
 const BATCH_GET_LIMIT = 100;
+/** Batches in flight at once: each is a round trip, and a 10,000-URL job should not wait for 100 in a row. */
+const BATCH_GET_CONCURRENCY = 4;
 const MAX_UNPROCESSED_ROUNDS = 8;
 
 type Item = Record<string, AttributeValue>;
@@ -57,25 +59,34 @@ export class DynamoMediaIndex implements MediaIndex {
   async getMany(pks: readonly string[]): Promise<Map<string, MediaRecord>> {
     const found = new Map<string, MediaRecord>();
     const unique = [...new Set(pks)];
-    for (let i = 0; i < unique.length; i += BATCH_GET_LIMIT) {
-      let keys: Item[] = unique.slice(i, i + BATCH_GET_LIMIT).map((pk) => ({ pk: { S: pk } }));
-      // DynamoDB may hand back part of a batch as UnprocessedKeys (throttling, 16 MB): ask again with backoff.
-      for (let round = 0; keys.length > 0; round++) {
-        if (round > 0) {
-          if (round > MAX_UNPROCESSED_ROUNDS) throw new Error(`BatchGetItem left ${keys.length} keys unprocessed`);
-          await sleep(Math.min(50 * 2 ** round, 2000) * (0.5 + Math.random() / 2));
-        }
-        const out = await this.client.send(
-          new BatchGetItemCommand({ RequestItems: { [this.table]: { Keys: keys, ConsistentRead: true } } }),
-        );
-        for (const item of out.Responses?.[this.table] ?? []) {
-          const record = fromItem(item);
-          found.set(record.pk, record);
-        }
-        keys = out.UnprocessedKeys?.[this.table]?.Keys ?? [];
+    const chunks: string[][] = [];
+    for (let i = 0; i < unique.length; i += BATCH_GET_LIMIT) chunks.push(unique.slice(i, i + BATCH_GET_LIMIT));
+    let next = 0;
+    const lane = async () => {
+      while (next < chunks.length) {
+        for (const record of await this.getBatch(chunks[next++]!)) found.set(record.pk, record);
       }
-    }
+    };
+    await Promise.all(Array.from({ length: Math.min(BATCH_GET_CONCURRENCY, chunks.length) }, lane));
     return found;
+  }
+
+  /** One BatchGetItem of at most 100 keys, asking again for UnprocessedKeys (throttling, 16 MB) with backoff. */
+  private async getBatch(pks: string[]): Promise<MediaRecord[]> {
+    const records: MediaRecord[] = [];
+    let keys: Item[] = pks.map((pk) => ({ pk: { S: pk } }));
+    for (let round = 0; keys.length > 0; round++) {
+      if (round > 0) {
+        if (round > MAX_UNPROCESSED_ROUNDS) throw new Error(`BatchGetItem left ${keys.length} keys unprocessed`);
+        await sleep(Math.min(50 * 2 ** round, 2000) * (0.5 + Math.random() / 2));
+      }
+      const out = await this.client.send(
+        new BatchGetItemCommand({ RequestItems: { [this.table]: { Keys: keys, ConsistentRead: true } } }),
+      );
+      records.push(...(out.Responses?.[this.table] ?? []).map(fromItem));
+      keys = out.UnprocessedKeys?.[this.table]?.Keys ?? [];
+    }
+    return records;
   }
 
   async get(pk: string): Promise<MediaRecord | undefined> {

@@ -61,6 +61,7 @@ export async function ingestMedia(deps: IngestDeps, req: IngestRequest): Promise
   }
   const missing = [...firstUrl.entries()].filter(([pk]) => !known.has(pk));
   deps.logger.info({ urls: data.urls.length, known: known.size, toFetch: missing.length }, 'ingest plan');
+  if (missing.length === 0) return { items: itemsInInputOrder(data.urls, pks, outcomes) };
 
   const downloads = await JobDownloads.open(deps, { jobId, limits: data.limits, progress, md5: true, signal: req.signal });
   const pool = new CompletionPool(missing, deps.downloadConcurrency, async ([pk, url], index) => {
@@ -116,6 +117,10 @@ export async function ingestMedia(deps: IngestDeps, req: IngestRequest): Promise
   } finally {
     await downloads.close();
   }
-  // Each input URL gets its own item, as sent, even when it repeats another.
-  return { items: data.urls.map((url, i) => ({ ...outcomes.get(pks[i]!)!, url })) };
+  return { items: itemsInInputOrder(data.urls, pks, outcomes) };
+}
+
+/** Each input URL gets its own item, as sent, even when it repeats another. */
+function itemsInInputOrder(urls: string[], pks: string[], outcomes: Map<string, IngestItem>): IngestItem[] {
+  return urls.map((url, i) => ({ ...outcomes.get(pks[i]!)!, url }));
 }

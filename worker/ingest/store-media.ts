@@ -3,6 +3,12 @@ import type { ObjectStore } from '../../shared/storage/object-store.js';
 import type { FetchedFile } from '../fetch/fetch-to-file.js';
 import { mediaObjectKey } from './media-object-key.js';
 
+/**
+ * Below this size, asking whether the object exists (a HEAD, usually a 404) costs more than putting the same
+ * bytes again under the same content-addressed key, which is harmless.
+ */
+const HEAD_FIRST_MIN_BYTES = 1024 * 1024;
+
 /** Media never changes under its content-addressed key: caches may keep it for a year. */
 export const MEDIA_CACHE_CONTROL = 'public, max-age=31536000, immutable';
 
@@ -26,8 +32,10 @@ export async function storeMedia(
   const md5 = file.md5;
   if (md5 === undefined) throw new Error('storeMedia needs files downloaded with md5: true');
   const key = mediaObjectKey(o.keyPrefix, o.tenant, file.sha256, file.contentType);
-  const existing = await store.head(key);
-  if (existing && existing.size === file.size && existing.etag) return { key, etag: existing.etag };
+  if (file.size >= HEAD_FIRST_MIN_BYTES) {
+    const existing = await store.head(key);
+    if (existing && existing.size === file.size && existing.etag) return { key, etag: existing.etag };
+  }
   const put = await store.putFile({
     key,
     path: file.path,

@@ -1,0 +1,125 @@
+import { randomUUID } from 'node:crypto';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startLocalStack } from '../local/stack.js';
+import { apiDeps } from '../api/deps.js';
+import { loadConfig, type Config } from '../shared/config.js';
+import { createLogger } from '../shared/logger.js';
+import { closeQueues, createJobQueues, type JobQueues } from '../shared/queues.js';
+import { createClients, type Clients } from '../shared/runtime.js';
+import { defaultLimits, generateApiKey, hashApiKey, type TenantLimits } from '../shared/tenants.js';
+import { startBenchApi, type BenchApi } from './bench-api.js';
+import type { Log } from './bench-session.js';
+import type { CleanupStack } from './cleanup-stack.js';
+import { startFileServerProcess, type FileServerProcess } from './file-server-process.js';
+
+export interface BenchStackOptions {
+  /** Synthetic files the file server serves; also the tenant's maxFilesPerJob (at least). */
+  files: number;
+  fileBytes: number;
+  /** Create the DynamoDB media table (ingest jobs need it). */
+  mediaTable?: boolean;
+}
+
+export interface BenchStack {
+  /** The service's variables for this run: stack endpoints, bucket, table, a queue prefix of its own. */
+  env: Record<string, string>;
+  config: Config;
+  clients: Clients;
+  queues: JobQueues;
+  api: BenchApi;
+  tenant: string;
+  limits: TenantLimits;
+  fileServer: FileServerProcess;
+  /** Removed at clean-up. */
+  tempRoot: string;
+  /** The worker's TEMP_DIR (inside tempRoot): a bench checks it is empty after each job. */
+  workerTemp: string;
+  /** The environment of the worker and the baseline children. */
+  workerEnv(knobs: { downloadConcurrency: number }): NodeJS.ProcessEnv;
+}
+
+const TENANT = 'bench';
+
+/**
+ * Everything a bench job runs against, each piece registered on `cleanup` as soon as it exists: the local stack
+ * (s3rver + dynalite, in this process), a bucket and table of its own, Redis queues under a fresh prefix
+ * (obliterated at the end), the real API in this process with one tenant that may fetch any type, and the
+ * synthetic file server as a child process. The worker is the bench's to start (startWorkerProcess).
+ */
+export async function startBenchStack(o: BenchStackOptions, cleanup: CleanupStack, log: Log): Promise<BenchStack> {
+  const runId = randomUUID().slice(0, 8);
+  const bucket = `bench-${runId}`;
+  log(`starting the local stack (s3rver + dynalite), bucket ${bucket}`);
+  const stack = await startLocalStack({ buckets: [bucket] });
+  cleanup.add('close the local stack', () => stack.close());
+  const tempRoot = await mkdtemp(join(tmpdir(), 'ferry-bench-'));
+  cleanup.add('remove temp dirs', () => rm(tempRoot, { recursive: true, force: true }));
+  const workerTemp = join(tempRoot, 'worker-tmp');
+  await mkdir(workerTemp);
+
+  const env: Record<string, string> = {
+    NODE_ENV: 'production',
+    LOG_LEVEL: 'warn',
+    REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
+    QUEUE_PREFIX: `bench-${randomUUID()}`,
+    S3_BUCKET: bucket,
+    DYNAMODB_TABLE: `bench-media-${runId}`,
+    ALLOW_PRIVATE_NETWORKS: 'true',
+    ...stack.env,
+  };
+  const config = loadConfig({ ...env, PORT: '0', HOST: '127.0.0.1', JOB_ATTEMPTS: '1' });
+  const clients = createClients(config, 'ferry-bench');
+  cleanup.add('close clients', () => clients.close());
+  const queues = createJobQueues(clients.redis, config);
+  cleanup.add('obliterate and close the queues', async () => {
+    await Promise.all(Object.values(queues).map((q) => q.obliterate({ force: true })));
+    await closeQueues(queues);
+    const left = await clients.redis.keys(`${config.QUEUE_PREFIX}:*`);
+    if (left.length > 0) await clients.redis.del(...left);
+  });
+  if (o.mediaTable) {
+    await clients.index.ensureTable();
+    log(`media table ${config.DYNAMODB_TABLE} created`);
+  }
+
+  const defaults = defaultLimits(config);
+  const limits: TenantLimits = {
+    ...defaults,
+    maxFilesPerJob: Math.max(defaults.maxFilesPerJob, o.files),
+    maxFileBytes: Math.max(defaults.maxFileBytes, o.fileBytes),
+    maxJobBytes: Math.max(defaults.maxJobBytes, o.files * o.fileBytes),
+    allowedTypes: ['*/*'],
+  };
+  const apiKey = generateApiKey();
+  const logger = createLogger(config.LOG_LEVEL, { service: 'ferry-bench-api' });
+  const tenants = [{ id: TENANT, apiKeyHashes: [hashApiKey(apiKey)], limits }];
+  const api = await startBenchApi(apiDeps(config, clients, queues, tenants, logger), apiKey);
+  cleanup.add('close the API', () => api.close());
+  log(`API on ${api.baseUrl}, queue prefix ${config.QUEUE_PREFIX}, tenant "${TENANT}" (allowedTypes */*, maxFilesPerJob ${limits.maxFilesPerJob})`);
+
+  const fileServer = await startFileServerProcess(o.files, o.fileBytes);
+  cleanup.add('stop the file server', () => fileServer.stop());
+  log(`file server (pid ${fileServer.pid}) on ${fileServer.origin}: ${o.files} synthetic files of ${o.fileBytes} bytes, generated on the fly`);
+
+  return {
+    env,
+    config,
+    clients,
+    queues,
+    api,
+    tenant: TENANT,
+    limits,
+    fileServer,
+    tempRoot,
+    workerTemp,
+    workerEnv: ({ downloadConcurrency }) => ({
+      ...process.env,
+      ...env,
+      DOWNLOAD_CONCURRENCY: String(downloadConcurrency),
+      WORKER_CONCURRENCY: '1',
+      TEMP_DIR: workerTemp,
+    }),
+  };
+}
