@@ -7,6 +7,7 @@ import { healthRouter } from './routes/health.js';
 import { ingestsRouter } from './routes/ingests.js';
 import { jobsRouter } from './routes/jobs.js';
 import { mediaRouter } from './routes/media.js';
+import { openapiRouter } from './routes/openapi.js';
 import { zipsRouter } from './routes/zips.js';
 
 /** The express app without `listen()`, so tests and the dev entry mount it as they like. */
@@ -15,6 +16,7 @@ export function createApp(deps: ApiDeps): Express {
   app.disable('x-powered-by');
   app.use(pinoHttp({ logger: deps.logger, autoLogging: { ignore: (req) => req.url === '/healthz' } }));
   app.use(healthRouter(deps));
+  app.use(openapiRouter());
   app.use('/v1', requireTenant(deps.tenants));
   // Clients often POST JSON without a Content-Type (`curl -d`): every body is parsed as JSON.
   app.use('/v1', express.json({ type: () => true, limit: deps.config.API_BODY_LIMIT }));

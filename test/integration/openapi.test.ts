@@ -1,0 +1,288 @@
+import { Validator } from '@seriousme/openapi-schema-validator';
+import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
+import formats from 'ajv-formats';
+import type { Express } from 'express';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApp } from '../../api/app.js';
+import { apiDeps } from '../../api/deps.js';
+import { listen } from '../../api/http-server.js';
+import { solidPng } from '../../local/sample-files.js';
+import { loadConfig } from '../../shared/config.js';
+import { createLogger } from '../../shared/logger.js';
+import { createClients } from '../../shared/runtime.js';
+import { VERSION } from '../../shared/version.js';
+import { startFileServer, type FileServer } from '../helpers/file-server.js';
+import { startHarness, type Harness } from '../helpers/harness.js';
+
+type Reply = Awaited<ReturnType<Harness['request']>>;
+
+let h: Harness;
+let files: FileServer;
+/** GET /openapi.json as a client gets it. */
+let doc: any;
+let served: Reply;
+
+// Strict: a component schema with a keyword draft 2020-12 does not know, or a mistyped one, fails to compile.
+// strictRequired off: `oneOf: [{required: [a]}, {required: [b]}]` ("exactly one of a, b") is meant that way.
+const ajv = new Ajv2020({ strict: true, strictRequired: false, allErrors: true });
+formats.default(ajv);
+const validators = new Map<string, ValidateFunction>();
+/** `METHOD /path status` of every real response checked against the document. */
+const checked = new Set<string>();
+
+beforeAll(async () => {
+  [h, files] = await Promise.all([startHarness({ env: { API_BODY_LIMIT: '8kb' } }), startFileServer()]);
+  served = await h.request('GET', '/openapi.json', { key: null });
+  doc = served.body;
+});
+afterAll(async () => {
+  await Promise.all([h?.close(), files?.close()]);
+});
+
+/** The validator of a schema from the document; a `$ref` is looked up in components.schemas. */
+function validatorFor(schema: any): ValidateFunction {
+  const key = JSON.stringify(schema);
+  let validate = validators.get(key);
+  if (!validate) {
+    const name = schema.$ref === undefined ? undefined : /^#\/components\/schemas\/(\w+)$/.exec(schema.$ref)?.[1];
+    const target = schema.$ref === undefined ? schema : doc.components.schemas[name ?? ''];
+    expect(target, `unresolved ${schema.$ref}`).toBeDefined();
+    validate = ajv.compile(target);
+    validators.set(key, validate);
+  }
+  return validate;
+}
+
+/** Checks a real response against what the document declares for `METHOD path` (a template: `/v1/jobs/{id}`). */
+function expectDeclared(method: string, path: string, res: Reply): void {
+  const op = doc.paths[path]?.[method.toLowerCase()];
+  expect(op, `${method} ${path} is not in the document`).toBeDefined();
+  const declared = op.responses[String(res.status)];
+  expect(declared, `${method} ${path} answered ${res.status}, undeclared: ${JSON.stringify(res.body)}`).toBeDefined();
+  for (const header of Object.keys(declared.headers ?? {})) {
+    expect(res.headers.has(header), `${method} ${path} ${res.status} without ${header}`).toBe(true);
+  }
+  expect(res.headers.get('content-type')).toMatch(/^application\/json\b/);
+  const validate = validatorFor(declared.content['application/json'].schema);
+  expect(validate(res.body), `${method} ${path} ${res.status}: ${ajv.errorsText(validate.errors)}`).toBe(true);
+  checked.add(`${method} ${path} ${res.status}`);
+}
+
+/** Whether the document's request body schema for `POST path` allows `body`. */
+function documentAllows(path: string, body: unknown): boolean {
+  return validatorFor(doc.paths[path].post.requestBody.content['application/json'].schema)(body) as boolean;
+}
+
+/** Every `METHOD /path` in the document. */
+function documentedRoutes(): string[] {
+  return Object.entries(doc.paths)
+    .flatMap(([path, ops]) => Object.keys(ops as object).map((m) => `${m.toUpperCase()} ${path}`))
+    .sort();
+}
+
+/** Every `METHOD /path` the express app routes, read from its router (`:id` written as `{id}`). */
+function appRoutes(app: Express): string[] {
+  const out: string[] = [];
+  const walk = (stack: any[]) => {
+    for (const layer of stack) {
+      if (layer.route) {
+        for (const m of Object.keys(layer.route.methods)) out.push(`${m.toUpperCase()} ${layer.route.path}`);
+      } else if (Array.isArray(layer.handle?.stack)) {
+        walk(layer.handle.stack);
+      }
+    }
+  };
+  walk((app as any).router.stack);
+  return out.map((r) => r.replace(/:(\w+)/g, '{$1}')).sort();
+}
+
+describe('GET /openapi.json', () => {
+  it('is a valid OpenAPI 3.1 document, served without an API key', async () => {
+    expect(served.status).toBe(200);
+    const validator = new Validator();
+    const result = await validator.validate(structuredClone(doc));
+    expect(result.valid, JSON.stringify(result.errors, null, 2)).toBe(true);
+    expect(validator.version).toBe('3.1');
+    expect(doc.info).toMatchObject({ title: 'ferry', version: VERSION });
+    for (const [name, schema] of Object.entries(doc.components.schemas)) {
+      expect(() => ajv.compile(schema as object), name).not.toThrow();
+    }
+    // The bearer key guards exactly the /v1 routes.
+    for (const route of documentedRoutes()) {
+      const [method, path] = route.split(' ') as [string, string];
+      const security = doc.paths[path][method.toLowerCase()].security;
+      expect(security, route).toEqual(path.startsWith('/v1/') ? [{ apiKey: [] }] : undefined);
+    }
+    expect(doc.components.securitySchemes.apiKey).toMatchObject({ type: 'http', scheme: 'bearer' });
+    // Structural validation does not see a `{param}` without its parameter.
+    for (const route of documentedRoutes()) {
+      const [method, path] = route.split(' ') as [string, string];
+      const declared = (doc.paths[path][method.toLowerCase()].parameters ?? []).filter((p: any) => p.in === 'path');
+      const inPath = [...path.matchAll(/\{(\w+)\}/g)].map((m) => ({ name: m[1], in: 'path', required: true }));
+      expect(declared, route).toEqual(inPath.map((p) => expect.objectContaining(p)));
+    }
+    expectDeclared('GET', '/openapi.json', served);
+  });
+
+  it('lists exactly the routes the app serves', () => {
+    const app = createApp(apiDeps(h.config, h.clients, h.queues, [], createLogger('silent')));
+    const routes = appRoutes(app);
+    expect(routes).toContain('POST /v1/zips');
+    expect(documentedRoutes()).toEqual(routes);
+  });
+
+  it('lists no route that answers "No route"', async () => {
+    const noRoute = (res: Reply) => res.status === 404 && /^No route/.test(res.body?.error?.message ?? '');
+    for (const route of documentedRoutes()) {
+      const [method, path] = route.split(' ') as [string, string];
+      const body = method === 'POST' ? {} : undefined;
+      const res = await h.request(method, path.replace(/\{\w+\}/g, 'unknown'), { body });
+      expect(noRoute(res), `${route}: ${JSON.stringify(res.body)}`).toBe(false);
+    }
+    // The check above can fail: a route the app does not have answers just that.
+    expect(noRoute(await h.request('GET', '/v1/nothing-here'))).toBe(true);
+    expect(noRoute(await h.request('GET', '/nothing-here', { key: null }))).toBe(true);
+  });
+});
+
+describe('real responses match the document', () => {
+  const png = solidPng(8, 8, [10, 200, 30]);
+
+  it('POST /v1/zips -> 202, then GET /v1/jobs/{id} -> 200 while queued and once completed or failed', async () => {
+    files.file('/z/a.png', png, 'image/png');
+    const body = { filename: 'pics', files: [{ url: files.url('/z/a.png'), name: 'in/a.png' }] };
+    expect(documentAllows('/v1/zips', body)).toBe(true);
+    const created = await h.request('POST', '/v1/zips', { body });
+    expect(created.status, JSON.stringify(created.body)).toBe(202);
+    expectDeclared('POST', '/v1/zips', created);
+    expect(created.headers.get('location')).toBe(created.body.statusUrl);
+    // Whatever state it is in by now.
+    expectDeclared('GET', '/v1/jobs/{id}', await h.request('GET', created.body.statusUrl));
+
+    expect((await h.waitForJob(created.body.id)).state).toBe('completed');
+    const done = await h.request('GET', created.body.statusUrl);
+    expect(done.body.result.downloadUrl).toEqual(expect.any(String));
+    expectDeclared('GET', '/v1/jobs/{id}', done);
+
+    // `urls` instead of `files`, defaults left out (the document describes the request's input form).
+    const failing = { filename: 'broken', urls: [files.url('/z/missing.png')], options: {} };
+    expect(documentAllows('/v1/zips', failing)).toBe(true);
+    const queued = await h.request('POST', '/v1/zips', { body: failing });
+    expect(queued.status, JSON.stringify(queued.body)).toBe(202);
+    expect((await h.waitForJob(queued.body.id)).state).toBe('failed');
+    const failed = await h.request('GET', queued.body.statusUrl);
+    expect(failed.body.error.code).toEqual(expect.any(String));
+    expectDeclared('GET', '/v1/jobs/{id}', failed);
+  });
+
+  it('POST /v1/ingests -> 202, GET /v1/jobs/{id} -> 200, GET /v1/media -> 200, 404, 400', async () => {
+    files.file('/i/b.png', png, 'image/png');
+    const url = files.url('/i/b.png');
+    expect(documentAllows('/v1/ingests', { urls: [url] })).toBe(true);
+    const created = await h.request('POST', '/v1/ingests', { body: { urls: [url] } });
+    expect(created.status, JSON.stringify(created.body)).toBe(202);
+    expectDeclared('POST', '/v1/ingests', created);
+    expect((await h.waitForJob(created.body.id)).state).toBe('completed');
+    const done = await h.request('GET', created.body.statusUrl);
+    expect(done.body.result.items[0].status).toBe('stored');
+    expectDeclared('GET', '/v1/jobs/{id}', done);
+
+    const found = await h.request('GET', `/v1/media?url=${encodeURIComponent(url)}`);
+    expect(found.status).toBe(200);
+    expectDeclared('GET', '/v1/media', found);
+    const missing = await h.request('GET', `/v1/media?url=${encodeURIComponent(files.url('/i/never.png'))}`);
+    expect(missing.status).toBe(404);
+    expectDeclared('GET', '/v1/media', missing);
+    const invalid = await h.request('GET', '/v1/media?url=nope');
+    expect(invalid.status).toBe(400);
+    expectDeclared('GET', '/v1/media', invalid);
+  });
+
+  it('invalid bodies -> 400, and the document refuses the ones JSON Schema can describe', async () => {
+    const cases: [string, unknown, boolean][] = [
+      ['/v1/zips', { filename: 'x' }, true],
+      ['/v1/zips', { filename: 'x', urls: ['https://x/y'], files: [{ url: 'https://x/y' }] }, true],
+      ['/v1/zips', { filename: 'x', urls: [] }, true],
+      ['/v1/zips', { filename: '..', urls: ['https://x/y'] }, true],
+      ['/v1/zips', { filename: 'a/b', urls: ['https://x/y'] }, true],
+      ['/v1/zips', { filename: 'x', files: [{ url: 'https://x/y', name: 'a\u0007' }] }, true],
+      ['/v1/zips', { filename: 'x', urls: ['https://x/y'], options: { compression: 'zstd' } }, true],
+      ['/v1/zips', { filename: 'x', urls: ['ftp://x/y'] }, false],
+      ['/v1/ingests', {}, true],
+      ['/v1/ingests', { urls: ['https://x/y'], extra: 1 }, true],
+      ['/v1/ingests', { urls: ['https://x/y'], options: { refresh: 'yes' } }, true],
+      ['/v1/ingests', { urls: ['https://user:pw@x/y'] }, false],
+    ];
+    for (const [path, body, describable] of cases) {
+      const res = await h.request('POST', path, { body });
+      expect(res.status, `${path} ${JSON.stringify(body)}`).toBe(400);
+      expectDeclared('POST', path, res);
+      if (describable) expect(documentAllows(path, body), `${path} ${JSON.stringify(body)}`).toBe(false);
+    }
+  });
+
+  it('bodies that are not JSON, too large or encoded oddly -> 400, 413, 415', async () => {
+    for (const path of ['/v1/zips', '/v1/ingests']) {
+      const notJson = await h.request('POST', path, { raw: '{"urls": [' });
+      expect(notJson.status).toBe(400);
+      expectDeclared('POST', path, notJson);
+      // Over the harness's 8kb API_BODY_LIMIT.
+      const tooLarge = JSON.stringify({ urls: [`https://x/${'a'.repeat(16_384)}`] });
+      const large = await h.request('POST', path, { raw: tooLarge });
+      expect(large.status).toBe(413);
+      expectDeclared('POST', path, large);
+      const encoded = await h.request('POST', path, { raw: '{}', headers: { 'content-encoding': 'x-unknown' } });
+      expect(encoded.status).toBe(415);
+      expectDeclared('POST', path, encoded);
+    }
+  });
+
+  it('unknown job -> 404; no or a wrong key -> 401 on every /v1 route', async () => {
+    for (const id of ['unknown', 'zip_tenant-a_AAAAAAAAAAAAAAAAAAAAAA']) {
+      const res = await h.request('GET', `/v1/jobs/${id}`);
+      expect(res.status).toBe(404);
+      expectDeclared('GET', '/v1/jobs/{id}', res);
+    }
+    for (const route of documentedRoutes().filter((r) => r.includes(' /v1/'))) {
+      const [method, path] = route.split(' ') as [string, string];
+      for (const key of [null, 'not-a-key']) {
+        const body = method === 'POST' ? {} : undefined;
+        const res = await h.request(method, path.replace(/\{\w+\}/g, 'unknown'), { key, body });
+        expect(res.status, route).toBe(401);
+        expectDeclared(method, path, res);
+      }
+    }
+  });
+
+  it('GET /healthz -> 200, GET /readyz -> 200, and 503 when a dependency is missing', async () => {
+    expectDeclared('GET', '/healthz', await h.request('GET', '/healthz', { key: null }));
+    const ready = await h.request('GET', '/readyz', { key: null });
+    expect(ready.status).toBe(200);
+    expectDeclared('GET', '/readyz', ready);
+
+    // A second API on the same stack whose bucket does not exist: S3 answers, but not ready.
+    const config = loadConfig({ ...h.env, S3_BUCKET: 'ferry-no-such-bucket' });
+    const clients = createClients(config, 'test-unready');
+    const api = await listen(apiDeps(config, clients, h.queues, [], createLogger('silent')));
+    try {
+      const { port } = api.server.address() as { port: number };
+      const res = await fetch(`http://127.0.0.1:${port}/readyz`);
+      const unready: Reply = { status: res.status, body: await res.json(), headers: res.headers };
+      expect(unready.status).toBe(503);
+      expect(unready.body.checks.s3.ok).toBe(false);
+      expectDeclared('GET', '/readyz', unready);
+    } finally {
+      await api.close();
+      await clients.close();
+    }
+  });
+
+  // Runs last: the tests above are what exercise the declared responses.
+  it('exercised every declared response but the generic 500', () => {
+    const declared = documentedRoutes().flatMap((route) => {
+      const [method, path] = route.split(' ') as [string, string];
+      return Object.keys(doc.paths[path][method.toLowerCase()].responses).map((status) => `${route} ${status}`);
+    });
+    expect(declared.filter((d) => !d.endsWith(' 500') && !checked.has(d))).toEqual([]);
+  });
+});
