@@ -17,10 +17,7 @@ function otherCpuMs(m: PhaseMeasure): number {
 
 /** One run's measurements: wall time, throughput and where the CPU went, per phase. */
 export function printRound(r: RoundResult, log: (line: string) => void): void {
-  const rows = [
-    ['download only (got -> discard)', r.download, 'baseline child'] as const,
-    ['upload only (lib-storage Upload)', r.upload, 'baseline child'] as const,
-  ].map(([name, m]) => [
+  const row = (name: string, m: PhaseMeasure & { ms: number; peakRssKb: number }) => [
     name,
     seconds(m.ms),
     mibPerSecond(r.bytes, m.ms),
@@ -30,21 +27,9 @@ export function printRound(r: RoundResult, log: (line: string) => void): void {
     cpuSeconds(otherCpuMs(m)),
     cores(m.sample),
     mbFromKb(m.peakRssKb),
-  ]);
-  if (r.job) {
-    const j = r.job;
-    rows.push([
-      'zip job (API -> worker -> S3)',
-      seconds(j.ms),
-      mibPerSecond(r.bytes, j.ms),
-      cpuSeconds(j.clientCpuMs),
-      cpuSeconds(j.sample.cpuMs.fileServer),
-      cpuSeconds(j.sample.cpuMs.bench),
-      cpuSeconds(otherCpuMs(j)),
-      cores(j.sample),
-      mbFromKb(j.peakRssKb),
-    ]);
-  }
+  ];
+  const rows = [row('download only (got -> discard)', r.download), row('upload only (lib-storage Upload)', r.upload)];
+  if (r.job) rows.push(row('zip job (API -> worker -> S3)', r.job));
   log(`\n[${r.label}] ${r.files} files, ${mib(r.bytes)} MiB of payload${r.job ? `, archive ${mib(r.job.archiveBytes)} MiB` : ''}`);
   log(
     renderTable(
