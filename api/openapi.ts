@@ -1,3 +1,4 @@
+import { withOperatorPaths } from './openapi-operators.js';
 import { z } from 'zod';
 import {
   acceptedJobSchema,
@@ -186,7 +187,7 @@ function build(version: string): OpenApiDocument {
       version,
       description: 'Moves files from URLs into S3: zip archives behind expiring links, or deduplicated media ingests.',
     },
-    paths: {
+    paths: withOperatorPaths({
       '/v1/zips': { post: createJob('createZip', 'Queue a zip archive of the given URLs', 'ZipRequest') },
       '/v1/ingests': { post: createJob('createIngest', 'Queue an ingest of the given URLs', 'IngestRequest') },
       '/v1/jobs/{id}': { get: getJob() },
@@ -194,7 +195,7 @@ function build(version: string): OpenApiDocument {
       '/healthz': { get: getHealth },
       '/readyz': { get: getReadiness },
       '/openapi.json': { get: getOpenApi },
-    },
+    }),
     components: {
       schemas: Object.fromEntries(
         Object.entries(SCHEMAS).map(([name, [schema, io]]) => [name, toJsonSchema(schema, io)]),

@@ -2,7 +2,7 @@ import 'dotenv/config';
 import { loadConfig } from '../shared/config.js';
 import { ConfigError } from '../shared/errors.js';
 import { createLogger } from '../shared/logger.js';
-import { createJobQueues, closeQueues } from '../shared/queues.js';
+import { createJobQueues, closeQueues, createWebhookQueue } from '../shared/queues.js';
 import { createClients } from '../shared/runtime.js';
 import { onShutdownSignal } from '../shared/shutdown.js';
 import { loadTenants } from '../shared/tenants.js';
@@ -16,11 +16,12 @@ async function main(): Promise<void> {
   if (!tenants) throw new ConfigError('FERRY_TENANTS or FERRY_TENANTS_FILE is required (npm run dev creates a dev tenant)');
   const clients = createClients(config, 'ferry-api');
   const queues = createJobQueues(clients.redis, config);
-  const http = await listen(apiDeps(config, clients, queues, tenants, logger));
+  const webhooks = createWebhookQueue(clients.redis, config);
+  const http = await listen(apiDeps(config, clients, queues, webhooks, tenants, logger));
   logger.info({ port: config.PORT }, 'api listening');
   onShutdownSignal(logger, async () => {
     await http.close();
-    await closeQueues(queues);
+    await closeQueues({ ...queues, webhook: webhooks });
     await clients.close();
   });
 }

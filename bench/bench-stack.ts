@@ -6,7 +6,7 @@ import { startLocalStack } from '../local/stack.js';
 import { apiDeps } from '../api/deps.js';
 import { loadConfig, type Config } from '../shared/config.js';
 import { createLogger } from '../shared/logger.js';
-import { closeQueues, createJobQueues, type JobQueues } from '../shared/queues.js';
+import { closeQueues, createJobQueues, createWebhookQueue, type JobQueues } from '../shared/queues.js';
 import { createClients, type Clients } from '../shared/runtime.js';
 import { defaultLimits, generateApiKey, hashApiKey, type TenantLimits } from '../shared/tenants.js';
 import { startBenchApi, type BenchApi } from './bench-api.js';
@@ -73,9 +73,11 @@ export async function startBenchStack(o: BenchStackOptions, cleanup: CleanupStac
   const clients = createClients(config, 'ferry-bench');
   cleanup.add('close clients', () => clients.close());
   const queues = createJobQueues(clients.redis, config);
+  const webhooks = createWebhookQueue(clients.redis, config);
   cleanup.add('obliterate and close the queues', async () => {
-    await Promise.all(Object.values(queues).map((q) => q.obliterate({ force: true })));
-    await closeQueues(queues);
+    const all = { ...queues, webhook: webhooks };
+    await Promise.all(Object.values(all).map((q) => q.obliterate({ force: true })));
+    await closeQueues(all);
     const left = await clients.redis.keys(`${config.QUEUE_PREFIX}:*`);
     if (left.length > 0) await clients.redis.del(...left);
   });
@@ -95,7 +97,7 @@ export async function startBenchStack(o: BenchStackOptions, cleanup: CleanupStac
   const apiKey = generateApiKey();
   const logger = createLogger(config.LOG_LEVEL, { service: 'ferry-bench-api' });
   const tenants = [{ id: TENANT, apiKeyHashes: [hashApiKey(apiKey)], limits }];
-  const api = await startBenchApi(apiDeps(config, clients, queues, tenants, logger), apiKey);
+  const api = await startBenchApi(apiDeps(config, clients, queues, webhooks, tenants, logger), apiKey);
   cleanup.add('close the API', () => api.close());
   log(`API on ${api.baseUrl}, queue prefix ${config.QUEUE_PREFIX}, tenant "${TENANT}" (allowedTypes */*, maxFilesPerJob ${limits.maxFilesPerJob})`);
 

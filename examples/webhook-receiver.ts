@@ -4,7 +4,8 @@
  *   FERRY_WEBHOOK_SECRET=whsec_... PORT=4000 npx tsx examples/webhook-receiver.ts
  *
  * then give jobs `"webhook": {"url": "http://<this host>:4000/"}`. PORT defaults to 4000. Answers 204 to a
- * delivery it accepts (or has already seen) and 400 to one it rejects; ferry retries anything but a 2xx.
+ * delivery it accepts (or has already seen) and 400 to one it rejects; ferry retries anything but a 2xx
+ * (or 410 Gone, which stops it).
  */
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { pathToFileURL } from 'node:url';

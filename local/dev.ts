@@ -8,23 +8,26 @@ import { apiDeps } from '../api/deps.js';
 import { loadConfig } from '../shared/config.js';
 import { ConfigError } from '../shared/errors.js';
 import { createLogger } from '../shared/logger.js';
-import { closeQueues, createJobQueues } from '../shared/queues.js';
+import { closeQueues, createJobQueues, createWebhookQueue } from '../shared/queues.js';
 import { createClients } from '../shared/runtime.js';
 import { onShutdownSignal } from '../shared/shutdown.js';
-import { defaultLimits, generateApiKey, hashApiKey, loadTenants } from '../shared/tenants.js';
+import { defaultLimits, generateApiKey, generateWebhookSecret, hashApiKey, loadTenants, TenantRegistry } from '../shared/tenants.js';
 import { startWorkers } from '../worker/workers.js';
 import { sampleFilesRouter, SAMPLE_NAMES } from './sample-files.js';
 import { LOCAL_CREDENTIALS, startLocalStack } from './stack.js';
 
-/** The dev key survives restarts (kept under the data dir) so a pasted curl command keeps working. */
-async function devApiKey(dataDir: string): Promise<string> {
-  const file = join(dataDir, 'dev-api-key');
+/**
+ * The dev key and webhook secret survive restarts (kept under the data dir) so a pasted curl command and a
+ * running webhook receiver keep working.
+ */
+async function devSecret(dataDir: string, name: string, generate: () => string): Promise<string> {
+  const file = join(dataDir, name);
   try {
     return (await readFile(file, 'utf8')).trim();
   } catch {
-    const key = generateApiKey();
-    await writeFile(file, `${key}\n`, { mode: 0o600 });
-    return key;
+    const value = generate();
+    await writeFile(file, `${value}\n`, { mode: 0o600 });
+    return value;
   }
 }
 
@@ -44,24 +47,34 @@ async function main(): Promise<void> {
   const config = loadConfig({ ...devEnv, ...stack.env, FERRY_DATA_DIR: dataDir });
   const logger = createLogger(config.LOG_LEVEL, { service: 'ferry-dev' });
   let key: string | undefined;
+  let webhookSecret: string | undefined;
   let tenants = loadTenants(config);
   if (!tenants) {
-    key = await devApiKey(dataDir);
-    tenants = [{ id: 'dev', apiKeyHashes: [hashApiKey(key)], limits: defaultLimits(config) }];
+    key = await devSecret(dataDir, 'dev-api-key', generateApiKey);
+    webhookSecret = await devSecret(dataDir, 'dev-webhook-secret', generateWebhookSecret);
+    tenants = [{ id: 'dev', apiKeyHashes: [hashApiKey(key)], webhookSecret, limits: defaultLimits(config) }];
   }
   const clients = createClients(config, 'ferry-dev');
   if (await clients.index.ensureTable()) logger.info({ table: config.DYNAMODB_TABLE }, 'created the media index table');
   const queues = createJobQueues(clients.redis, config);
-  const workers = startWorkers({ config, connection: clients.redis, store: clients.store, index: clients.index, logger });
+  const webhooks = createWebhookQueue(clients.redis, config);
+  const workers = startWorkers({
+    config,
+    connection: clients.redis,
+    store: clients.store,
+    index: clients.index,
+    tenants: new TenantRegistry(tenants),
+    logger,
+  });
 
   const app = express();
   app.disable('x-powered-by');
   app.use(sampleFilesRouter());
-  app.use(createApp(apiDeps(config, clients, queues, tenants, logger)));
+  app.use(createApp(apiDeps(config, clients, queues, webhooks, tenants, logger)));
   const server = await new Promise<Server>((ok) => {
     const s = app.listen(config.PORT, config.HOST, () => ok(s));
   });
-  printBanner(config.PORT, key, stack.s3Endpoint, stack.dynamoEndpoint, dataDir, config.QUEUE_PREFIX);
+  printBanner(config.PORT, key, webhookSecret, stack.s3Endpoint, stack.dynamoEndpoint, dataDir, config.QUEUE_PREFIX);
 
   onShutdownSignal(logger, async () => {
     await new Promise<void>((ok) => {
@@ -69,13 +82,21 @@ async function main(): Promise<void> {
       server.closeIdleConnections();
     });
     await workers.close();
-    await closeQueues(queues);
+    await closeQueues({ ...queues, webhook: webhooks });
     await clients.close();
     await stack.close();
   });
 }
 
-function printBanner(port: number, key: string | undefined, s3: string, dynamo: string, dataDir: string, prefix: string) {
+function printBanner(
+  port: number,
+  key: string | undefined,
+  webhookSecret: string | undefined,
+  s3: string,
+  dynamo: string,
+  dataDir: string,
+  prefix: string,
+) {
   const base = `http://127.0.0.1:${port}`;
   const auth = key ?? '<one of your FERRY_TENANTS keys>';
   const urls = SAMPLE_NAMES.slice(0, 2).map((n) => `"${base}/dev/samples/${n}"`);
@@ -83,6 +104,7 @@ function printBanner(port: number, key: string | undefined, s3: string, dynamo: 
     '',
     `ferry dev is running at ${base}`,
     `  API key (tenant "dev"): ${auth}`,
+    ...(webhookSecret ? [`  webhook secret:         ${webhookSecret}`] : []),
     `  embedded S3:            ${s3} (bucket data under ${dataDir}/s3)`,
     `  embedded DynamoDB:      ${dynamo}`,
     `  queue prefix:           ${prefix}`,

@@ -47,6 +47,15 @@ export const jobDocumentSchema = z.object({
     .optional()
     .meta({ description: 'Once completed: the archive for a zip job, one item per input URL for an ingest job.' }),
   error: jobErrorSchema.optional().meta({ description: 'Once failed: why.' }),
+  webhook: z
+    .object({
+      url: z.string(),
+      state: z.enum(['pending', 'delivered', 'failed']),
+      attempts: count,
+      lastStatus: z.number().int().optional().meta({ description: 'HTTP status of the last attempt, if it got one.' }),
+    })
+    .optional()
+    .meta({ description: 'Only for a job created with a webhook: where its delivery stands.' }),
 });
 
 /** The 202 body of every job-creating route. */

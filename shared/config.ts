@@ -101,8 +101,11 @@ export const configSchema = z.object({
 
   BULL_BOARD_USER: optionalString,
   BULL_BOARD_PASSWORD: optionalString,
+  /** Bull Board shows queues and jobs but offers no retry/remove/clean/pause buttons unless this is false. */
+  BULL_BOARD_READ_ONLY: bool(true),
   WEBHOOK_RETRY_DELAY_MS: int(5000, 1),
   WEBHOOK_MAX_ATTEMPTS: int(12, 1, 100),
+  WEBHOOK_TIMEOUT_MS: int(15_000, 1),
 });
 
 export type Config = z.infer<typeof configSchema>;

@@ -23,6 +23,14 @@ export interface ZipResultView {
   failures: FileFailure[];
 }
 
+/** Where the job's webhook delivery stands; `attempts` counts the deliveries tried so far. */
+export interface WebhookView {
+  url: string;
+  state: 'pending' | 'delivered' | 'failed';
+  attempts: number;
+  lastStatus?: number;
+}
+
 /** The job as its tenant sees it (GET /v1/jobs/:id, webhooks). */
 export interface JobDocument {
   id: string;
@@ -35,6 +43,8 @@ export interface JobDocument {
   progress: JobProgress;
   result?: ZipResultView | IngestJobResult;
   error?: { code: string; message: string };
+  /** Only for a job created with a webhook (GET /v1/jobs/:id; not inside the delivery itself). */
+  webhook?: WebhookView;
 }
 
 const STATE_BY_BULLMQ: Record<string, JobState> = {

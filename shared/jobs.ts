@@ -173,6 +173,39 @@ export type IngestItem = z.infer<typeof ingestItemSchema>;
 export const ingestJobResultSchema = z.object({ items: z.array(ingestItemSchema) });
 export type IngestJobResult = z.infer<typeof ingestJobResultSchema>;
 
+/** The events a delivery reports; one per job, sent once it is completed or failed for good. */
+export const WEBHOOK_EVENTS = ['job.completed', 'job.failed'] as const;
+export type WebhookEvent = (typeof WEBHOOK_EVENTS)[number];
+
+/** What the `webhook` queue carries: one delivery of one job's final state. */
+export const webhookJobDataSchema = z.object({
+  /** The zip or ingest job the delivery is about. */
+  jobId: z.string(),
+  type: z.enum(['zip', 'ingest']),
+  tenant: z.string(),
+  url: z.string(),
+  event: z.enum(WEBHOOK_EVENTS),
+  /** `webhook-id`: the same on every attempt, so receivers can dedupe. */
+  eventId: z.string(),
+});
+export type WebhookJobData = z.infer<typeof webhookJobDataSchema>;
+
+/** What the webhook processor leaves in the delivery job's progress after each attempt. */
+export interface WebhookProgress {
+  lastStatus?: number;
+  lastError?: string;
+}
+
+/** The delivery's job id: deterministic, so a job run twice still queues one delivery. */
+export function webhookDeliveryId(jobId: string): string {
+  return `wh_${jobId}`;
+}
+
+/** The delivery's `webhook-id`, stable across retries. */
+export function webhookEventId(jobId: string): string {
+  return `msg_${jobId}`;
+}
+
 export interface JobProgress {
   filesTotal: number;
   filesDone: number;

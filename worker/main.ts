@@ -4,13 +4,24 @@ import { ConfigError } from '../shared/errors.js';
 import { createLogger } from '../shared/logger.js';
 import { createClients } from '../shared/runtime.js';
 import { onShutdownSignal } from '../shared/shutdown.js';
+import { loadTenants, TenantRegistry } from '../shared/tenants.js';
 import { startWorkers } from './workers.js';
 
 async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger(config.LOG_LEVEL, { service: 'ferry-worker' });
+  // Webhooks are signed with the tenant's secret, so the worker reads the same tenants as the API. Without
+  // them it still runs zips and ingests; the API refuses webhooks for a tenant it cannot sign for anyway.
+  const tenants = loadTenants(config) ?? [];
   const clients = createClients(config, 'ferry-worker');
-  const running = startWorkers({ config, connection: clients.redis, store: clients.store, index: clients.index, logger });
+  const running = startWorkers({
+    config,
+    connection: clients.redis,
+    store: clients.store,
+    index: clients.index,
+    tenants: new TenantRegistry(tenants),
+    logger,
+  });
   onShutdownSignal(logger, async () => {
     await running.close(config.WORKER_SHUTDOWN_TIMEOUT_MS);
     await clients.close();

@@ -1,19 +1,25 @@
 import { tmpdir } from 'node:os';
-import { Worker } from 'bullmq';
+import { Worker, type WorkerOptions } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Config } from '../shared/config.js';
 import type { Logger } from '../shared/logger.js';
 import type { MediaIndex } from '../shared/storage/media-index.js';
+import { closeQueues, createJobQueues, createWebhookQueue } from '../shared/queues.js';
 import type { ObjectStore } from '../shared/storage/object-store.js';
+import type { TenantRegistry } from '../shared/tenants.js';
 import { createHttpClient } from './fetch/http-client.js';
 import { createGuardedAgents, destroyAgents } from './fetch/ssrf-agents.js';
 import { createProcessors } from './processors/index.js';
+import { webhookBackoffStrategy } from './webhook/retry-delay.js';
+import { webhookDeliveryQueuer } from './webhook/queue-delivery.js';
 
 export interface WorkerDeps {
   config: Config;
   connection: Redis;
   store: ObjectStore;
   index: MediaIndex;
+  /** For webhook deliveries: each is signed with its tenant's current `webhookSecret`. */
+  tenants: TenantRegistry;
   logger: Logger;
 }
 
@@ -24,7 +30,7 @@ export interface RunningWorkers {
 }
 
 /** One BullMQ Worker per queue that has a processor. */
-export function startWorkers({ config, connection, store, index, logger }: WorkerDeps): RunningWorkers {
+export function startWorkers({ config, connection, store, index, tenants, logger }: WorkerDeps): RunningWorkers {
   const agents = createGuardedAgents({
     allowPrivateNetworks: config.ALLOW_PRIVATE_NETWORKS,
     allowIps: config.SSRF_ALLOW_IPS,
@@ -36,6 +42,9 @@ export function startWorkers({ config, connection, store, index, logger }: Worke
     totalTimeoutMs: config.FETCH_TOTAL_TIMEOUT_MS,
     maxRedirects: config.FETCH_MAX_REDIRECTS,
   });
+  // Queue handles for what the processors read (a delivery's source job) and add (deliveries).
+  const sources = createJobQueues(connection, config);
+  const webhooks = createWebhookQueue(connection, config);
   const processors = createProcessors(
     {
       store,
@@ -44,13 +53,18 @@ export function startWorkers({ config, connection, store, index, logger }: Worke
       keyPrefix: config.S3_KEY_PREFIX,
       publicBaseUrl: config.PUBLIC_BASE_URL,
       multipartThreshold: config.INGEST_MULTIPART_THRESHOLD_BYTES,
-    tempDir: config.TEMP_DIR ?? tmpdir(),
-    downloadConcurrency: config.DOWNLOAD_CONCURRENCY,
-    fetchRetries: config.FETCH_RETRIES,
+      tempDir: config.TEMP_DIR ?? tmpdir(),
+      downloadConcurrency: config.DOWNLOAD_CONCURRENCY,
+      fetchRetries: config.FETCH_RETRIES,
       fetchRetryDelayMs: config.FETCH_RETRY_DELAY_MS,
+      webhook: { http, tenants, store, sources, timeoutMs: config.WEBHOOK_TIMEOUT_MS },
+      onFinal: webhookDeliveryQueuer(webhooks),
     },
     logger,
   );
+  const perQueue: Partial<Record<string, WorkerOptions['settings']>> = {
+    webhook: { backoffStrategy: webhookBackoffStrategy },
+  };
   const workers = Object.entries(processors).map(([queue, processor]) => {
     const worker = new Worker(queue, processor, {
       connection,
@@ -58,6 +72,7 @@ export function startWorkers({ config, connection, store, index, logger }: Worke
       concurrency: config.WORKER_CONCURRENCY,
       lockDuration: config.WORKER_LOCK_DURATION_MS,
       stalledInterval: config.WORKER_STALLED_INTERVAL_MS,
+      settings: perQueue[queue],
     });
     worker.on('error', (err) => logger.error({ err, queue }, 'worker error'));
     return worker;
@@ -73,6 +88,7 @@ export function startWorkers({ config, connection, store, index, logger }: Worke
         logger.warn('running jobs did not finish in time; handing them back to the queue');
         await Promise.all(workers.map((w) => w.close(true)));
       }
+      await closeQueues({ ...sources, webhook: webhooks });
       destroyAgents(agents);
     },
   };

@@ -7,17 +7,18 @@ import { enqueueJob } from './accepted-job.js';
 import { checkJobRequest, workerLimits } from './job-request.js';
 
 /** POST /v1/ingests: validates, queues an ingest job and answers 202 at once. */
-export function ingestsRouter({ queues }: ApiDeps): Router {
+export function ingestsRouter({ config, queues }: ApiDeps): Router {
   const router = Router();
   router.post('/v1/ingests', async (req, res) => {
     const tenant = tenantOf(req);
     const body = parseBody(createIngestRequestSchema, req.body);
-    checkJobRequest(tenant, 'urls', body.urls.length, body.webhook);
+    checkJobRequest(config, tenant, 'urls', body.urls.length, body.webhook);
     const data: IngestJobData = ingestJobDataSchema.parse({
       tenant: tenant.id,
       urls: body.urls,
       options: { refresh: body.options?.refresh ?? false },
       limits: workerLimits(tenant),
+      webhook: body.webhook,
     } satisfies IngestJobData);
     await enqueueJob(res, queues, 'ingest', tenant.id, data);
   });

@@ -1,18 +1,30 @@
+import type { Config } from '../../shared/config.js';
 import { ValidationError } from '../../shared/errors.js';
 import type { Tenant } from '../../shared/tenants.js';
 
 /** Rules every job-creating route applies after schema validation. */
-export function checkJobRequest(tenant: Tenant, field: string, count: number, webhook: unknown): void {
+export function checkJobRequest(
+  config: Config,
+  tenant: Tenant,
+  field: string,
+  count: number,
+  webhook: { url: string } | undefined,
+): void {
   if (count > tenant.limits.maxFilesPerJob) {
     throw new ValidationError(`At most ${tenant.limits.maxFilesPerJob} files per job`, [
       { field, message: `must have at most ${tenant.limits.maxFilesPerJob} items` },
     ]);
   }
-  if (webhook !== undefined) {
+  if (webhook === undefined) return;
+  // Plain http is for local receivers only: a delivery carries the job document (and a download link).
+  if (new URL(webhook.url).protocol !== 'https:' && !config.ALLOW_PRIVATE_NETWORKS) {
+    throw new ValidationError('Invalid request: webhook.url', [{ field: 'webhook.url', message: 'must use https' }]);
+  }
+  if (tenant.webhookSecret === undefined) {
     throw new ValidationError(
-      'Webhook delivery is not built yet: poll GET /v1/jobs/:id',
-      [{ field: 'webhook', message: 'is not supported yet' }],
-      'not_supported',
+      'This tenant has no webhookSecret to sign deliveries with: ask the operator to set one',
+      [{ field: 'webhook', message: 'needs a webhookSecret on the tenant' }],
+      'webhook_not_configured',
     );
   }
 }

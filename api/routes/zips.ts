@@ -17,7 +17,7 @@ export function zipsRouter({ config, queues }: ApiDeps): Router {
     const tenant = tenantOf(req);
     const body = parseBody(createZipRequestSchema, req.body);
     const files = body.files ?? body.urls!.map((url) => ({ url }));
-    checkJobRequest(tenant, body.files ? 'files' : 'urls', files.length, body.webhook);
+    checkJobRequest(config, tenant, body.files ? 'files' : 'urls', files.length, body.webhook);
     const options = body.options ?? { compression: 'auto', onError: 'fail', manifest: false };
     const data: ZipJobData = zipJobDataSchema.parse({
       tenant: tenant.id,
@@ -26,6 +26,7 @@ export function zipsRouter({ config, queues }: ApiDeps): Router {
       options: { compression: options.compression, onError: options.onError, manifest: options.manifest },
       expiresIn: Math.min(options.expiresIn ?? config.ZIP_DEFAULT_EXPIRES_IN, config.ZIP_MAX_EXPIRES_IN),
       limits: workerLimits(tenant),
+      webhook: body.webhook,
     } satisfies ZipJobData);
     await enqueueJob(res, queues, 'zip', tenant.id, data);
   });

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import type { Server } from 'node:http';
+import type { Queue } from 'bullmq';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,13 +10,15 @@ import { listen } from '../../api/http-server.js';
 import { LOCAL_CREDENTIALS, startLocalStack, type LocalStack } from '../../local/stack.js';
 import { loadConfig, type Config } from '../../shared/config.js';
 import { createLogger } from '../../shared/logger.js';
-import { closeQueues, createJobQueues, type JobQueues } from '../../shared/queues.js';
+import { closeQueues, createJobQueues, createWebhookQueue, type JobQueues } from '../../shared/queues.js';
 import { createClients, type Clients } from '../../shared/runtime.js';
-import { hashApiKey, type Tenant } from '../../shared/tenants.js';
+import { hashApiKey, TenantRegistry, type Tenant } from '../../shared/tenants.js';
 import { startWorkers, type RunningWorkers } from '../../worker/workers.js';
 
 export const KEY_A = 'test-key-tenant-a';
 export const KEY_B = 'test-key-tenant-b';
+/** Tenant A's webhook secret (tenant B has none, so it cannot ask for webhooks). */
+export const WEBHOOK_SECRET_A = 'whsec_dGVzdC13ZWJob29rLXNlY3JldC1mb3ItdGVuYW50LWE=';
 
 export interface HarnessOptions {
   /** Config variables on top of the harness defaults (ALLOW_PRIVATE_NETWORKS=true, small timeouts...). */
@@ -34,6 +37,7 @@ export interface Harness {
   stack: LocalStack;
   clients: Clients;
   queues: JobQueues;
+  webhookQueue: Queue;
   /** TEMP_DIR of this harness's workers. */
   tempDir: string;
   request(method: string, path: string, opts?: { body?: unknown; key?: string | null; raw?: string; headers?: Record<string, string> }): Promise<{ status: number; body: any; headers: Headers }>;
@@ -80,12 +84,13 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
     allowedTypes: ['image/*', 'video/*', 'audio/*', 'application/pdf', 'text/*', 'application/json'],
   };
   const tenants: Tenant[] = [
-    { id: 'tenant-a', apiKeyHashes: [hashApiKey(KEY_A)], limits: { ...defaults, ...opts.limitsA } },
+    { id: 'tenant-a', apiKeyHashes: [hashApiKey(KEY_A)], webhookSecret: WEBHOOK_SECRET_A, limits: { ...defaults, ...opts.limitsA } },
     { id: 'tenant-b', apiKeyHashes: [hashApiKey(KEY_B)], limits: defaults },
   ];
   const clients = createClients(config, 'test');
   await clients.index.ensureTable();
   const queues = createJobQueues(clients.redis, config);
+  const webhookQueue = createWebhookQueue(clients.redis, config);
   const workers: RunningWorkers[] = [];
   const extraClients: Clients[] = [];
   const startWorker = (env: Record<string, string> = {}) => {
@@ -93,12 +98,19 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
     // A worker with settings of its own (another S3 endpoint...) gets clients of its own.
     const own = Object.keys(env).length > 0 ? createClients(workerConfig, 'test-worker') : clients;
     if (own !== clients) extraClients.push(own);
-    const w = startWorkers({ config: workerConfig, connection: own.redis, store: own.store, index: own.index, logger });
+    const w = startWorkers({
+      config: workerConfig,
+      connection: own.redis,
+      store: own.store,
+      index: own.index,
+      tenants: new TenantRegistry(tenants),
+      logger,
+    });
     workers.push(w);
     return w;
   };
   if (opts.workers !== false) startWorker();
-  const http = await listen(apiDeps(config, clients, queues, tenants, logger));
+  const http = await listen(apiDeps(config, clients, queues, webhookQueue, tenants, logger));
   const baseUrl = `http://127.0.0.1:${((http.server as Server).address() as AddressInfo).port}`;
 
   const request: Harness['request'] = async (method, path, o = {}) => {
@@ -124,6 +136,7 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
     stack,
     clients,
     queues,
+    webhookQueue,
     tempDir,
     request,
     startWorker,
@@ -146,8 +159,9 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
       await http.close();
       await Promise.all(workers.map((w) => w.close(5000)));
       await Promise.all(extraClients.map((c) => c.close()));
-      await Promise.all(Object.values(queues).map((q) => q.obliterate({ force: true }).catch(() => undefined)));
-      await closeQueues(queues);
+      const all = { ...queues, webhook: webhookQueue };
+      await Promise.all(Object.values(all).map((q) => q.obliterate({ force: true }).catch(() => undefined)));
+      await closeQueues(all);
       await clients.close();
       await stack.close();
       await rm(tempDir, { recursive: true, force: true });

@@ -75,10 +75,33 @@ describe('POST /v1/zips validation', () => {
     expect(fields).toEqual(expect.arrayContaining(['filename', 'urls[0]', 'urls[2]']));
   });
 
-  it('refuses webhooks until delivery exists, instead of silently dropping them', async () => {
-    const res = await h.request('POST', '/v1/zips', { body: { filename: 'x', urls: [ok], webhook: { url: 'https://example.com/hook' } } });
-    expect(res.status).toBe(400);
-    expect(res.body.error.code).toBe('not_supported');
+  it('accepts a webhook, keeps it in the job and shows it pending in the job document', async () => {
+    const webhook = { url: 'https://example.com/hook' };
+    for (const [path, body] of [
+      ['/v1/zips', { filename: 'x', urls: [ok], webhook }],
+      ['/v1/ingests', { urls: [ok], webhook }],
+    ] as const) {
+      const res = await h.request('POST', path, { body });
+      expect(res.status, JSON.stringify(res.body)).toBe(202);
+      const job = await h.queues[res.body.type as 'zip' | 'ingest'].getJob(res.body.id);
+      expect(job?.data.webhook).toEqual(webhook);
+      const doc = await h.request('GET', res.body.statusUrl);
+      expect(doc.body.webhook).toEqual({ url: webhook.url, state: 'pending', attempts: 0 });
+    }
+    const plain = await h.request('POST', '/v1/zips', { body: { filename: 'x', urls: [ok] } });
+    expect((await h.request('GET', plain.body.statusUrl)).body.webhook).toBeUndefined();
+  });
+
+  it('refuses a webhook for a tenant without a webhookSecret, naming webhook', async () => {
+    for (const [path, body] of [
+      ['/v1/zips', { filename: 'x', urls: [ok], webhook: { url: 'https://example.com/hook' } }],
+      ['/v1/ingests', { urls: [ok], webhook: { url: 'https://example.com/hook' } }],
+    ] as const) {
+      const res = await h.request('POST', path, { body, key: KEY_B });
+      expect(res.status).toBe(400);
+      expect(res.body.error.code).toBe('webhook_not_configured');
+      expect(res.body.error.details.map((d: { field: string }) => d.field)).toEqual(['webhook']);
+    }
   });
 
   it('answers 413 for a body over the limit', async () => {
@@ -142,5 +165,26 @@ describe('health', () => {
     const ready = await h.request('GET', '/readyz', { key: null });
     expect(ready.status).toBe(200);
     expect(ready.body.checks).toEqual({ redis: { ok: true }, s3: { ok: true }, dynamodb: { ok: true } });
+  });
+});
+
+describe('webhook URLs with private networks refused', () => {
+  let strict: Harness;
+  beforeAll(async () => {
+    strict = await startHarness({ workers: false, env: { ALLOW_PRIVATE_NETWORKS: 'false' } });
+  });
+  afterAll(async () => {
+    await strict?.close();
+  });
+
+  it('accepts https only, naming webhook.url', async () => {
+    const http = await strict.request('POST', '/v1/ingests', { body: { urls: [ok], webhook: { url: 'http://example.com/hook' } } });
+    expect(http.status).toBe(400);
+    expect(http.body.error.code).toBe('invalid_request');
+    expect(http.body.error.details.map((d: { field: string }) => d.field)).toEqual(['webhook.url']);
+    const https = await strict.request('POST', '/v1/zips', {
+      body: { filename: 'x', urls: [ok], webhook: { url: 'https://example.com/hook' } },
+    });
+    expect(https.status).toBe(202);
   });
 });

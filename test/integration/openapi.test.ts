@@ -4,6 +4,7 @@ import formats from 'ajv-formats';
 import type { Express } from 'express';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../api/app.js';
+import { JobRateLimiter } from '../../api/middleware/rate-limit.js';
 import { apiDeps } from '../../api/deps.js';
 import { listen } from '../../api/http-server.js';
 import { solidPng } from '../../local/sample-files.js';
@@ -12,7 +13,7 @@ import { createLogger } from '../../shared/logger.js';
 import { createClients } from '../../shared/runtime.js';
 import { VERSION } from '../../shared/version.js';
 import { startFileServer, type FileServer } from '../helpers/file-server.js';
-import { startHarness, type Harness } from '../helpers/harness.js';
+import { KEY_B, startHarness, type Harness } from '../helpers/harness.js';
 
 type Reply = Awaited<ReturnType<Harness['request']>>;
 
@@ -61,6 +62,14 @@ function expectDeclared(method: string, path: string, res: Reply): void {
   expect(declared, `${method} ${path} answered ${res.status}, undeclared: ${JSON.stringify(res.body)}`).toBeDefined();
   for (const header of Object.keys(declared.headers ?? {})) {
     expect(res.headers.has(header), `${method} ${path} ${res.status} without ${header}`).toBe(true);
+  }
+  const [mediaType] = Object.keys(declared.content);
+  if (mediaType !== 'application/json') {
+    // GET /metrics: text, not JSON.
+    expect(res.headers.get('content-type')).toBe(`${mediaType}; charset=utf-8`);
+    expect(typeof res.body).toBe('string');
+    checked.add(`${method} ${path} ${res.status}`);
+    return;
   }
   expect(res.headers.get('content-type')).toMatch(/^application\/json\b/);
   const validate = validatorFor(declared.content['application/json'].schema);
@@ -125,7 +134,7 @@ describe('GET /openapi.json', () => {
   });
 
   it('lists exactly the routes the app serves', () => {
-    const app = createApp(apiDeps(h.config, h.clients, h.queues, [], createLogger('silent')));
+    const app = createApp(apiDeps(h.config, h.clients, h.queues, h.webhookQueue, [], createLogger('silent')));
     const routes = appRoutes(app);
     expect(routes).toContain('POST /v1/zips');
     expect(documentedRoutes()).toEqual(routes);
@@ -178,13 +187,24 @@ describe('real responses match the document', () => {
   it('POST /v1/ingests -> 202, GET /v1/jobs/{id} -> 200, GET /v1/media -> 200, 404, 400', async () => {
     files.file('/i/b.png', png, 'image/png');
     const url = files.url('/i/b.png');
-    expect(documentAllows('/v1/ingests', { urls: [url] })).toBe(true);
-    const created = await h.request('POST', '/v1/ingests', { body: { urls: [url] } });
+    files.route('/i/hook', (req, res) => {
+      req.resume();
+      req.on('end', () => res.writeHead(204).end());
+    });
+    const body = { urls: [url], webhook: { url: files.url('/i/hook') } };
+    expect(documentAllows('/v1/ingests', body)).toBe(true);
+    const created = await h.request('POST', '/v1/ingests', { body });
     expect(created.status, JSON.stringify(created.body)).toBe(202);
     expectDeclared('POST', '/v1/ingests', created);
     expect((await h.waitForJob(created.body.id)).state).toBe('completed');
-    const done = await h.request('GET', created.body.statusUrl);
+    const deadline = Date.now() + 20_000;
+    let done = await h.request('GET', created.body.statusUrl);
+    while (done.body.webhook.state === 'pending' && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 25));
+      done = await h.request('GET', created.body.statusUrl);
+    }
     expect(done.body.result.items[0].status).toBe('stored');
+    expect(done.body.webhook).toMatchObject({ state: 'delivered', lastStatus: 204 });
     expectDeclared('GET', '/v1/jobs/{id}', done);
 
     const found = await h.request('GET', `/v1/media?url=${encodeURIComponent(url)}`);
@@ -254,6 +274,19 @@ describe('real responses match the document', () => {
     }
   });
 
+  it('GET /v1/limits -> 200, GET /metrics -> 200, POST over the rate limit -> 429', async () => {
+    expectDeclared('GET', '/v1/limits', await h.request('GET', '/v1/limits'));
+    expectDeclared('GET', '/metrics', await h.request('GET', '/metrics', { key: null }));
+    // Uses up tenant B's minute (the harness gives it 1000 jobs per minute).
+    const limiter = new JobRateLimiter(h.clients.redis, h.config.QUEUE_PREFIX);
+    await Promise.all(Array.from({ length: 1000 }, () => limiter.take('tenant-b', 1000)));
+    for (const path of ['/v1/zips', '/v1/ingests']) {
+      const res = await h.request('POST', path, { key: KEY_B, body: {} });
+      expect(res.status, path).toBe(429);
+      expectDeclared('POST', path, res);
+    }
+  });
+
   it('GET /healthz -> 200, GET /readyz -> 200, and 503 when a dependency is missing', async () => {
     expectDeclared('GET', '/healthz', await h.request('GET', '/healthz', { key: null }));
     const ready = await h.request('GET', '/readyz', { key: null });
@@ -263,7 +296,7 @@ describe('real responses match the document', () => {
     // A second API on the same stack whose bucket does not exist: S3 answers, but not ready.
     const config = loadConfig({ ...h.env, S3_BUCKET: 'ferry-no-such-bucket' });
     const clients = createClients(config, 'test-unready');
-    const api = await listen(apiDeps(config, clients, h.queues, [], createLogger('silent')));
+    const api = await listen(apiDeps(config, clients, h.queues, h.webhookQueue, [], createLogger('silent')));
     try {
       const { port } = api.server.address() as { port: number };
       const res = await fetch(`http://127.0.0.1:${port}/readyz`);

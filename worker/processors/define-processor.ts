@@ -4,6 +4,7 @@ import { AppError, FetchError } from '../../shared/errors.js';
 import { formatFailure } from '../../shared/job-failure.js';
 import type { QueueName } from '../../shared/jobs.js';
 import type { Logger } from '../../shared/logger.js';
+import type { FinalStateListener } from '../webhook/queue-delivery.js';
 import { ProgressReporter } from './progress-reporter.js';
 
 /**
@@ -38,11 +39,22 @@ export interface ProcessorDefinition<S extends z.ZodType, R> {
   summary(result: R): Record<string, unknown>;
 }
 
+/** Whether BullMQ will give up on the job after this error rather than try it again. */
+function isFinalFailure(job: Job, err: Error): boolean {
+  return err instanceof UnrecoverableError || job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+}
+
 /**
  * The part every processor shares: parse the payload with the contract's schema (a bad payload fails for
- * good), log with the job id and tenant, report progress, and map errors to retry-or-not.
+ * good), log with the job id and tenant, report progress, map errors to retry-or-not, and tell `onFinal`
+ * (webhook deliveries) once the job is done for good. `onFinal` runs before BullMQ records the outcome, so a
+ * crash in between re-runs the job rather than losing the notification.
  */
-export function defineProcessor<S extends z.ZodType<{ tenant: string }>, R>(logger: Logger, def: ProcessorDefinition<S, R>) {
+export function defineProcessor<S extends z.ZodType<{ tenant: string }>, R>(
+  logger: Logger,
+  def: ProcessorDefinition<S, R>,
+  onFinal?: FinalStateListener,
+) {
   return async function process(job: Job, _token?: string, signal?: AbortSignal): Promise<R> {
     const parsed = def.schema.safeParse(job.data);
     if (!parsed.success) throw new UnrecoverableError(formatFailure('invalid_job', parsed.error.message));
@@ -50,18 +62,25 @@ export function defineProcessor<S extends z.ZodType<{ tenant: string }>, R>(logg
     const log = logger.child({ jobId: job.id, tenant: data.tenant, queue: def.queue });
     const progress = new ProgressReporter(def.filesTotal(data), (p) => job.updateProgress(p));
     log.info({ attempt: job.attemptsStarted }, 'job started');
+    let result: R;
     try {
       await progress.flush();
-      const result = await def.run({ jobId: job.id!, data, progress, logger: log, signal });
+      result = await def.run({ jobId: job.id!, data, progress, logger: log, signal });
       await progress.flush();
-      log.info(def.summary(result), 'job completed');
-      return result;
     } catch (err) {
       await progress.flush().catch(() => undefined);
       log.warn({ err }, 'job failed');
-      throw toJobError(err);
+      const jobError = toJobError(err);
+      if (onFinal && isFinalFailure(job, jobError)) {
+        await onFinal(job, 'job.failed').catch((e: unknown) => log.error({ err: e }, 'could not queue the webhook'));
+      }
+      throw jobError;
     } finally {
       progress.stop();
     }
+    // Outside the try: if this cannot be queued, the job is retried instead of completing silently.
+    await onFinal?.(job, 'job.completed');
+    log.info(def.summary(result), 'job completed');
+    return result;
   };
 }

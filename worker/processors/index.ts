@@ -2,13 +2,23 @@ import type { Processor } from 'bullmq';
 import type { QueueName } from '../../shared/jobs.js';
 import type { Logger } from '../../shared/logger.js';
 import type { IngestDeps } from '../ingest/ingest-media.js';
+import type { FinalStateListener } from '../webhook/queue-delivery.js';
 import type { BuildZipDeps } from '../zip/build-zip.js';
 import { createIngestProcessor } from './ingest.processor.js';
+import { createWebhookProcessor, type WebhookDeps } from './webhook.processor.js';
 import { createZipProcessor } from './zip.processor.js';
 
-export type ProcessorDeps = Omit<BuildZipDeps & IngestDeps, 'logger'>;
+export type ProcessorDeps = Omit<BuildZipDeps & IngestDeps, 'logger'> & {
+  webhook: WebhookDeps;
+  /** Hears zip and ingest jobs that are done for good: queues their webhook deliveries. */
+  onFinal: FinalStateListener;
+};
 
-/** Exactly one handler per job queue. The `webhook` queue has none yet (webhooks are not built). */
-export function createProcessors(deps: ProcessorDeps, logger: Logger): Partial<Record<QueueName, Processor>> {
-  return { zip: createZipProcessor({ ...deps, logger }, logger), ingest: createIngestProcessor({ ...deps, logger }, logger) };
+/** Exactly one handler per queue. */
+export function createProcessors({ webhook, onFinal, ...deps }: ProcessorDeps, logger: Logger): Record<QueueName, Processor> {
+  return {
+    zip: createZipProcessor({ ...deps, logger }, logger, onFinal),
+    ingest: createIngestProcessor({ ...deps, logger }, logger, onFinal),
+    webhook: createWebhookProcessor(webhook, logger),
+  };
 }
