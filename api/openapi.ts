@@ -28,7 +28,7 @@ export interface OpenApiOperation {
   operationId: string;
   summary: string;
   security?: Record<string, string[]>[];
-  parameters?: { name: string; in: 'path' | 'query'; required: boolean; description: string; schema: JsonSchema }[];
+  parameters?: { name: string; in: 'path' | 'query' | 'header'; required: boolean; description: string; schema: JsonSchema }[];
   requestBody?: { required: boolean; content: Record<string, { schema: JsonSchema }> };
   responses: Record<string, OpenApiResponse>;
 }
@@ -96,6 +96,7 @@ const ERRORS = {
   404: error('Not found, or not this tenant’s.'),
   413: error('The body is larger than the configured limit.'),
   415: error('The body’s Content-Encoding or charset is not supported.'),
+  422: error('`Idempotency-Key` already used with a different body (code `idempotency_key_reused`).'),
   500: error('Internal server error.'),
 };
 
@@ -115,8 +116,24 @@ function createJob(operationId: string, summary: string, request: SchemaName): O
   return v1({
     operationId,
     summary,
+    parameters: [
+      {
+        name: 'Idempotency-Key',
+        in: 'header',
+        required: false,
+        description: 'The same key and body from the same tenant within 24 h return the first job (200).',
+        schema: { type: 'string', pattern: '^[\\x21-\\x7e]{1,255}$' },
+      },
+    ],
     requestBody: { required: true, content: jsonContent(request) },
-    responses: { 202: accepted, 400: ERRORS[400], 413: ERRORS[413], 415: ERRORS[415] },
+    responses: {
+      200: { ...accepted, description: 'A replay of an earlier request with the same `Idempotency-Key`: its job.' },
+      202: accepted,
+      400: ERRORS[400],
+      413: ERRORS[413],
+      415: ERRORS[415],
+      422: ERRORS[422],
+    },
   });
 }
 

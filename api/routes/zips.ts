@@ -1,6 +1,7 @@
 import { Router } from 'express';
 import { createZipRequestSchema, zipJobDataSchema, type ZipJobData } from '../../shared/jobs.js';
 import type { ApiDeps } from '../deps.js';
+import { IdempotencyStore } from '../idempotency.js';
 import { tenantOf } from '../middleware/auth.js';
 import { parseBody } from '../middleware/validate.js';
 import { enqueueJob } from './accepted-job.js';
@@ -11,8 +12,9 @@ function archiveFilename(name: string): string {
 }
 
 /** POST /v1/zips: validates, queues a zip job and answers 202 at once. */
-export function zipsRouter({ config, queues }: ApiDeps): Router {
+export function zipsRouter({ config, queues, redis }: ApiDeps): Router {
   const router = Router();
+  const idempotency = new IdempotencyStore(redis, config.QUEUE_PREFIX);
   router.post('/v1/zips', async (req, res) => {
     const tenant = tenantOf(req);
     const body = parseBody(createZipRequestSchema, req.body);
@@ -28,7 +30,7 @@ export function zipsRouter({ config, queues }: ApiDeps): Router {
       limits: workerLimits(tenant),
       webhook: body.webhook,
     } satisfies ZipJobData);
-    await enqueueJob(res, queues, 'zip', tenant.id, data);
+    await enqueueJob({ req, res, queues, idempotency, type: 'zip', tenant: tenant.id, data });
   });
   return router;
 }

@@ -274,6 +274,24 @@ describe('real responses match the document', () => {
     }
   });
 
+  it('Idempotency-Key: a replay -> 200 with the first job, another body -> 422', async () => {
+    for (const [path, body, other] of [
+      ['/v1/zips', { filename: 'idem', urls: ['https://example.com/a.png'] }, { filename: 'other', urls: ['https://example.com/a.png'] }],
+      ['/v1/ingests', { urls: ['https://example.com/b.png'] }, { urls: ['https://example.com/c.png'] }],
+    ] as const) {
+      const headers = { 'idempotency-key': `openapi-${path}` };
+      const first = await h.request('POST', path, { body, headers });
+      expectDeclared('POST', path, first);
+      const replay = await h.request('POST', path, { body, headers });
+      expect(replay.status).toBe(200);
+      expect(replay.body.id).toBe(first.body.id);
+      expectDeclared('POST', path, replay);
+      const reused = await h.request('POST', path, { body: other, headers });
+      expect(reused.status).toBe(422);
+      expectDeclared('POST', path, reused);
+    }
+  });
+
   it('GET /v1/limits -> 200, GET /metrics -> 200, POST over the rate limit -> 429', async () => {
     expectDeclared('GET', '/v1/limits', await h.request('GET', '/v1/limits'));
     expectDeclared('GET', '/metrics', await h.request('GET', '/metrics', { key: null }));
