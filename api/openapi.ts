@@ -2,6 +2,7 @@ import { withOperatorPaths } from './openapi-operators.js';
 import { z } from 'zod';
 import {
   acceptedJobSchema,
+  cancelledJobSchema,
   apiErrorSchema,
   healthSchema,
   jobDocumentSchema,
@@ -36,7 +37,7 @@ export interface OpenApiOperation {
 export interface OpenApiDocument {
   openapi: '3.1.0';
   info: { title: string; version: string; description: string };
-  paths: Record<string, Partial<Record<'get' | 'post', OpenApiOperation>>>;
+  paths: Record<string, Partial<Record<'get' | 'post' | 'delete', OpenApiOperation>>>;
   components: {
     schemas: Record<SchemaName, JsonSchema>;
     securitySchemes: Record<string, { type: 'http'; scheme: 'bearer'; description: string }>;
@@ -48,6 +49,7 @@ const SCHEMAS = {
   ZipRequest: [createZipRequestSchema, 'input'],
   IngestRequest: [createIngestRequestSchema, 'input'],
   JobAccepted: [acceptedJobSchema, 'output'],
+  JobCancelled: [cancelledJobSchema, 'output'],
   Job: [jobDocumentSchema, 'output'],
   MediaRecord: [mediaRecordSchema, 'output'],
   Error: [apiErrorSchema, 'output'],
@@ -152,6 +154,19 @@ function getJob(): OpenApiOperation {
   });
 }
 
+function cancelJob(): OpenApiOperation {
+  return v1({
+    operationId: 'cancelJob',
+    summary: 'Cancel a queued or running job',
+    parameters: [{ name: 'id', in: 'path', required: true, description: 'The job id.', schema: { type: 'string' } }],
+    responses: {
+      202: body('JobCancelled', 'Cancelled: a queued job never runs; a running one stops its downloads and upload.'),
+      404: ERRORS[404],
+      409: error('The job has already finished (code `job_finished`).'),
+    },
+  });
+}
+
 function getMedia(): OpenApiOperation {
   return v1({
     operationId: 'getMedia',
@@ -207,7 +222,7 @@ function build(version: string): OpenApiDocument {
     paths: withOperatorPaths({
       '/v1/zips': { post: createJob('createZip', 'Queue a zip archive of the given URLs', 'ZipRequest') },
       '/v1/ingests': { post: createJob('createIngest', 'Queue an ingest of the given URLs', 'IngestRequest') },
-      '/v1/jobs/{id}': { get: getJob() },
+      '/v1/jobs/{id}': { get: getJob(), delete: cancelJob() },
       '/v1/media': { get: getMedia() },
       '/healthz': { get: getHealth },
       '/readyz': { get: getReadiness },

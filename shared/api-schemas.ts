@@ -66,6 +66,9 @@ export const acceptedJobSchema = z.object({
   statusUrl: z.string().meta({ description: 'Where to poll the job; also sent as the Location header.' }),
 });
 
+/** The 202 body of DELETE /v1/jobs/:id. */
+export const cancelledJobSchema = z.object({ id: z.string(), type: jobTypeSchema, state: z.literal('cancelled') });
+
 /** GET /v1/media: the caller's index record for one URL. */
 export const mediaRecordSchema = z.object({
   url: z.string(),

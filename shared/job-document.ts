@@ -79,14 +79,23 @@ async function downloadUrl(store: ObjectStore, key: string, filename: string, ex
 }
 
 /** Builds the job document from the BullMQ job; `state` is the job's BullMQ state. */
+export interface BuildJobDocumentOptions {
+  /** DELETE /v1/jobs/:id was called: a queued or running job already shows as `cancelled`. */
+  cancelRequested?: boolean;
+  now?: number;
+}
+
 export async function buildJobDocument(
   job: Job,
   bullState: string,
   type: JobType,
   store: ObjectStore,
-  now = Date.now(),
+  { cancelRequested = false, now = Date.now() }: BuildJobDocumentOptions = {},
 ): Promise<JobDocument> {
-  const state = STATE_BY_BULLMQ[bullState] ?? 'queued';
+  const failure = bullState === 'failed' ? parseFailure(job.failedReason) : undefined;
+  const bullMapped = STATE_BY_BULLMQ[bullState] ?? 'queued';
+  const cancelled = failure?.code === 'cancelled' || (cancelRequested && (bullMapped === 'queued' || bullMapped === 'active'));
+  const state: JobState = cancelled ? 'cancelled' : bullMapped;
   const files = Array.isArray(job.data?.files) ? new Set(job.data.files.map((f: { url: string }) => f.url)).size : 0;
   // Before the worker's first progress report, an ingest counts its URLs as sent (duplicates are folded later).
   const total = files || (Array.isArray(job.data?.urls) ? job.data.urls.length : 0);
@@ -96,7 +105,7 @@ export async function buildJobDocument(
     state,
     createdAt: iso(job.timestamp)!,
     startedAt: iso(job.processedOn),
-    finishedAt: state === 'completed' || state === 'failed' ? iso(job.finishedOn) : undefined,
+    finishedAt: bullMapped === 'completed' || bullMapped === 'failed' ? iso(job.finishedOn) : undefined,
     attempts: job.attemptsStarted,
     progress: progressOf(job, total),
   };
@@ -105,6 +114,6 @@ export async function buildJobDocument(
     doc.result = { downloadUrl: await downloadUrl(store, result.key, result.filename, result.expiresAt, now), ...result };
   }
   if (state === 'completed' && type === 'ingest') doc.result = ingestJobResultSchema.parse(job.returnvalue);
-  if (state === 'failed') doc.error = parseFailure(job.failedReason);
+  if (failure) doc.error = failure;
   return doc;
 }

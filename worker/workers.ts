@@ -9,6 +9,7 @@ import type { ObjectStore } from '../shared/storage/object-store.js';
 import type { TenantRegistry } from '../shared/tenants.js';
 import { createHttpClient } from './fetch/http-client.js';
 import { createGuardedAgents, destroyAgents } from './fetch/ssrf-agents.js';
+import { Cancellations } from '../shared/cancellations.js';
 import { createProcessors } from './processors/index.js';
 import { webhookBackoffStrategy } from './webhook/retry-delay.js';
 import { webhookDeliveryQueuer } from './webhook/queue-delivery.js';
@@ -45,6 +46,7 @@ export function startWorkers({ config, connection, store, index, tenants, logger
   // Queue handles for what the processors read (a delivery's source job) and add (deliveries).
   const sources = createJobQueues(connection, config);
   const webhooks = createWebhookQueue(connection, config);
+  const cancellations = new Cancellations(connection, config.QUEUE_PREFIX, config.JOB_RETENTION_SECONDS);
   const processors = createProcessors(
     {
       store,
@@ -59,6 +61,7 @@ export function startWorkers({ config, connection, store, index, tenants, logger
       fetchRetryDelayMs: config.FETCH_RETRY_DELAY_MS,
       webhook: { http, tenants, store, sources, timeoutMs: config.WEBHOOK_TIMEOUT_MS },
       onFinal: webhookDeliveryQueuer(webhooks),
+      cancellations,
     },
     logger,
   );
@@ -77,6 +80,9 @@ export function startWorkers({ config, connection, store, index, tenants, logger
     worker.on('error', (err) => logger.error({ err, queue }, 'worker error'));
     return worker;
   });
+  // A cancellation published by any API process reaches the worker running the job (no-op elsewhere).
+  const unsubscribe = cancellations.subscribe((jobId) => workers.forEach((w) => w.cancelJob(jobId, 'cancelled')));
+  unsubscribe.catch((err: unknown) => logger.error({ err }, 'could not subscribe to cancellations'));
   logger.info({ queues: Object.keys(processors), concurrency: config.WORKER_CONCURRENCY }, 'workers started');
 
   return {
@@ -88,6 +94,7 @@ export function startWorkers({ config, connection, store, index, tenants, logger
         logger.warn('running jobs did not finish in time; handing them back to the queue');
         await Promise.all(workers.map((w) => w.close(true)));
       }
+      await (await unsubscribe.catch(() => async () => undefined))();
       await closeQueues({ ...sources, webhook: webhooks });
       destroyAgents(agents);
     },

@@ -257,6 +257,26 @@ describe('real responses match the document', () => {
     }
   });
 
+  it('DELETE /v1/jobs/{id} -> 202 for a queued job, 409 once finished, 404 unknown', async () => {
+    const created = await h.request('POST', '/v1/zips', { body: { filename: 'to-cancel', urls: ['https://example.com/x.png'] } });
+    const cancel = await h.request('DELETE', `/v1/jobs/${created.body.id}`);
+    expect(cancel.status).toBe(202);
+    expectDeclared('DELETE', '/v1/jobs/{id}', cancel);
+    const finished = await h.waitForJob(created.body.id);
+    expect(finished.state).toBe('cancelled');
+    // The worker fails it for good (BullMQ state failed, code cancelled); then it counts as finished.
+    for (let i = 0; (await h.queues.zip.getJobState(created.body.id)) !== 'failed'; i++) {
+      if (i > 600) throw new Error('the worker did not fail the cancelled job');
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    const again = await h.request('DELETE', `/v1/jobs/${created.body.id}`);
+    expect(again.status).toBe(409);
+    expectDeclared('DELETE', '/v1/jobs/{id}', again);
+    const unknown = await h.request('DELETE', '/v1/jobs/zip_tenant-a_AAAAAAAAAAAAAAAAAAAAAA');
+    expect(unknown.status).toBe(404);
+    expectDeclared('DELETE', '/v1/jobs/{id}', unknown);
+  });
+
   it('unknown job -> 404; no or a wrong key -> 401 on every /v1 route', async () => {
     for (const id of ['unknown', 'zip_tenant-a_AAAAAAAAAAAAAAAAAAAAAA']) {
       const res = await h.request('GET', `/v1/jobs/${id}`);

@@ -1,4 +1,5 @@
 import { UnrecoverableError, type Job } from 'bullmq';
+import type { Cancellations } from '../../shared/cancellations.js';
 import type { z } from 'zod';
 import { AppError, FetchError } from '../../shared/errors.js';
 import { formatFailure } from '../../shared/job-failure.js';
@@ -50,12 +51,23 @@ function isFinalFailure(job: Job, err: Error): boolean {
  * (webhook deliveries) once the job is done for good. `onFinal` runs before BullMQ records the outcome, so a
  * crash in between re-runs the job rather than losing the notification.
  */
+export interface ProcessorHooks {
+  /** Hears jobs that are done for good (queues their webhook deliveries). */
+  onFinal?: FinalStateListener;
+  /** Cancellation requests (DELETE /v1/jobs/:id); a cancelled job fails with code `cancelled`, no webhook. */
+  cancellations?: Cancellations;
+}
+
+const cancelled = (when: string) => new UnrecoverableError(formatFailure('cancelled', `Cancelled by the client ${when}`));
+
 export function defineProcessor<S extends z.ZodType<{ tenant: string }>, R>(
   logger: Logger,
   def: ProcessorDefinition<S, R>,
-  onFinal?: FinalStateListener,
+  { onFinal, cancellations }: ProcessorHooks = {},
 ) {
   return async function process(job: Job, _token?: string, signal?: AbortSignal): Promise<R> {
+    // Checked after BullMQ registered the job for cancelJob(), so a request is either seen here or delivered.
+    if (await cancellations?.isRequested(job.id!)) throw cancelled('before it started');
     const parsed = def.schema.safeParse(job.data);
     if (!parsed.success) throw new UnrecoverableError(formatFailure('invalid_job', parsed.error.message));
     const data = parsed.data;
@@ -69,6 +81,10 @@ export function defineProcessor<S extends z.ZodType<{ tenant: string }>, R>(
       await progress.flush();
     } catch (err) {
       await progress.flush().catch(() => undefined);
+      if (signal?.aborted && (await cancellations?.isRequested(job.id!))) {
+        log.info('job cancelled');
+        throw cancelled('while it ran');
+      }
       log.warn({ err }, 'job failed');
       const jobError = toJobError(err);
       if (onFinal && isFinalFailure(job, jobError)) {

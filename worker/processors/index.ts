@@ -1,4 +1,5 @@
 import type { Processor } from 'bullmq';
+import type { Cancellations } from '../../shared/cancellations.js';
 import type { QueueName } from '../../shared/jobs.js';
 import type { Logger } from '../../shared/logger.js';
 import type { IngestDeps } from '../ingest/ingest-media.js';
@@ -12,13 +13,17 @@ export type ProcessorDeps = Omit<BuildZipDeps & IngestDeps, 'logger'> & {
   webhook: WebhookDeps;
   /** Hears zip and ingest jobs that are done for good: queues their webhook deliveries. */
   onFinal: FinalStateListener;
+  cancellations: Cancellations;
 };
 
 /** Exactly one handler per queue. */
-export function createProcessors({ webhook, onFinal, ...deps }: ProcessorDeps, logger: Logger): Record<QueueName, Processor> {
+export function createProcessors(
+  { webhook, onFinal, cancellations, ...deps }: ProcessorDeps,
+  logger: Logger,
+): Record<QueueName, Processor> {
   return {
-    zip: createZipProcessor({ ...deps, logger }, logger, onFinal),
-    ingest: createIngestProcessor({ ...deps, logger }, logger, onFinal),
+    zip: createZipProcessor({ ...deps, logger }, logger, { onFinal, cancellations }),
+    ingest: createIngestProcessor({ ...deps, logger }, logger, { onFinal, cancellations }),
     webhook: createWebhookProcessor(webhook, logger),
   };
 }

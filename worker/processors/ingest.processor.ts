@@ -2,11 +2,10 @@ import { ingestJobDataSchema } from '../../shared/jobs.js';
 import type { Logger } from '../../shared/logger.js';
 import { mediaKey } from '../../shared/url-normalize.js';
 import { ingestMedia, type IngestDeps } from '../ingest/ingest-media.js';
-import type { FinalStateListener } from '../webhook/queue-delivery.js';
-import { defineProcessor } from './define-processor.js';
+import { defineProcessor, type ProcessorHooks } from './define-processor.js';
 
 /** `onFinal` hears when a job is done for good (it queues the webhook delivery). */
-export function createIngestProcessor(deps: IngestDeps, logger: Logger, onFinal?: FinalStateListener) {
+export function createIngestProcessor(deps: IngestDeps, logger: Logger, hooks: ProcessorHooks = {}) {
   return defineProcessor(logger, {
     queue: 'ingest',
     schema: ingestJobDataSchema,
@@ -17,5 +16,5 @@ export function createIngestProcessor(deps: IngestDeps, logger: Logger, onFinal?
       const count = (s: string) => r.items.filter((i) => i.status === s).length;
       return { stored: count('stored'), existing: count('existing'), failed: count('failed') };
     },
-  }, onFinal);
+  }, hooks);
 }

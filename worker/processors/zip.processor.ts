@@ -1,11 +1,10 @@
 import { zipJobDataSchema } from '../../shared/jobs.js';
 import type { Logger } from '../../shared/logger.js';
 import { buildZip, type BuildZipDeps } from '../zip/build-zip.js';
-import type { FinalStateListener } from '../webhook/queue-delivery.js';
-import { defineProcessor } from './define-processor.js';
+import { defineProcessor, type ProcessorHooks } from './define-processor.js';
 
 /** `onFinal` hears when a job is done for good (it queues the webhook delivery). */
-export function createZipProcessor(deps: BuildZipDeps, logger: Logger, onFinal?: FinalStateListener) {
+export function createZipProcessor(deps: BuildZipDeps, logger: Logger, hooks: ProcessorHooks = {}) {
   return defineProcessor(logger, {
     queue: 'zip',
     schema: zipJobDataSchema,
@@ -13,5 +12,5 @@ export function createZipProcessor(deps: BuildZipDeps, logger: Logger, onFinal?:
     run: ({ jobId, data, progress, logger: log, signal }) =>
       buildZip({ ...deps, logger: log }, { jobId, data, progress, signal }),
     summary: (r) => ({ size: r.size, entries: r.entries.length, failures: r.failures.length }),
-  }, onFinal);
+  }, hooks);
 }
