@@ -8,6 +8,7 @@ import { errorHandler, notFoundHandler } from './middleware/error-handler.js';
 import { JobRateLimiter, rateLimitJobs } from './middleware/rate-limit.js';
 import { healthRouter } from './routes/health.js';
 import { ingestsRouter } from './routes/ingests.js';
+import { jobEventsRouter } from './routes/job-events.js';
 import { jobsRouter } from './routes/jobs.js';
 import { limitsRouter } from './routes/limits.js';
 import { mediaRouter } from './routes/media.js';
@@ -40,6 +41,7 @@ export function createApp(deps: ApiDeps): Express {
   app.use(ingestsRouter(deps));
   app.use(mediaRouter(deps));
   app.use(jobsRouter(deps));
+  app.use(jobEventsRouter(deps));
   app.use(notFoundHandler);
   app.use(errorHandler(deps.logger));
   return app;

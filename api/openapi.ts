@@ -154,6 +154,23 @@ function getJob(): OpenApiOperation {
   });
 }
 
+function jobEvents(): OpenApiOperation {
+  return v1({
+    operationId: 'jobEvents',
+    summary: 'Server-Sent Events: state and progress, then the final state; the stream then ends',
+    parameters: [{ name: 'id', in: 'path', required: true, description: 'The job id.', schema: { type: 'string' } }],
+    responses: {
+      200: {
+        description:
+          '`event: state` `{state}`, `event: progress` (the progress object), then one `completed`, `failed` or ' +
+          '`cancelled` event whose data is the job document.',
+        content: { 'text/event-stream': { schema: { type: 'string' } } },
+      },
+      404: ERRORS[404],
+    },
+  });
+}
+
 function cancelJob(): OpenApiOperation {
   return v1({
     operationId: 'cancelJob',
@@ -223,6 +240,7 @@ function build(version: string): OpenApiDocument {
       '/v1/zips': { post: createJob('createZip', 'Queue a zip archive of the given URLs', 'ZipRequest') },
       '/v1/ingests': { post: createJob('createIngest', 'Queue an ingest of the given URLs', 'IngestRequest') },
       '/v1/jobs/{id}': { get: getJob(), delete: cancelJob() },
+      '/v1/jobs/{id}/events': { get: jobEvents() },
       '/v1/media': { get: getMedia() },
       '/healthz': { get: getHealth },
       '/readyz': { get: getReadiness },

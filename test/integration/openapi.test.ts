@@ -257,6 +257,18 @@ describe('real responses match the document', () => {
     }
   });
 
+  it('GET /v1/jobs/{id}/events -> 200 event stream, 404 unknown', async () => {
+    files.file('/sse.png', solidPng(4, 4, [8, 8, 8]), 'image/png');
+    const created = await h.request('POST', '/v1/zips', { body: { filename: 'sse', urls: [files.url('/sse.png')] } });
+    const stream = await h.request('GET', `/v1/jobs/${created.body.id}/events`);
+    expect(stream.status).toBe(200);
+    expect(stream.body).toContain('event: completed');
+    expectDeclared('GET', '/v1/jobs/{id}/events', stream);
+    const unknown = await h.request('GET', '/v1/jobs/zip_tenant-a_AAAAAAAAAAAAAAAAAAAAAA/events');
+    expect(unknown.status).toBe(404);
+    expectDeclared('GET', '/v1/jobs/{id}/events', unknown);
+  });
+
   it('DELETE /v1/jobs/{id} -> 202 for a queued job, 409 once finished, 404 unknown', async () => {
     const created = await h.request('POST', '/v1/zips', { body: { filename: 'to-cancel', urls: ['https://example.com/x.png'] } });
     const cancel = await h.request('DELETE', `/v1/jobs/${created.body.id}`);
