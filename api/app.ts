@@ -12,6 +12,7 @@ import { jobEventsRouter } from './routes/job-events.js';
 import { jobsRouter } from './routes/jobs.js';
 import { limitsRouter } from './routes/limits.js';
 import { mediaRouter } from './routes/media.js';
+import { WorkerMetrics } from '../shared/worker-metrics.js';
 import { countCreatedJobs, metricsRouter } from './routes/metrics.js';
 import { openapiRouter } from './routes/openapi.js';
 import { zipsRouter } from './routes/zips.js';
@@ -26,7 +27,7 @@ export function createApp(deps: ApiDeps): Express {
   // Every ferry queue, for the operator views; the webhook queue comes from the deps (the API reads it too).
   const queues = { ...deps.queues, webhook: deps.webhooks };
   const metrics = createApiMetrics(queues);
-  app.use(metricsRouter(metrics));
+  app.use(metricsRouter(metrics, new WorkerMetrics(deps.redis, deps.config.QUEUE_PREFIX)));
   const board = createBoard(deps, Object.values(queues));
   if (board) app.use(BOARD_PATH, board);
   app.use('/v1', requireTenant(deps.tenants));

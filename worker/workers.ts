@@ -10,6 +10,7 @@ import type { TenantRegistry } from '../shared/tenants.js';
 import { createHttpClient } from './fetch/http-client.js';
 import { createGuardedAgents, destroyAgents } from './fetch/ssrf-agents.js';
 import { Cancellations } from '../shared/cancellations.js';
+import { WorkerMetrics } from '../shared/worker-metrics.js';
 import { createProcessors } from './processors/index.js';
 import { webhookBackoffStrategy } from './webhook/retry-delay.js';
 import { webhookDeliveryQueuer } from './webhook/queue-delivery.js';
@@ -62,6 +63,7 @@ export function startWorkers({ config, connection, store, index, tenants, logger
       webhook: { http, tenants, store, sources, timeoutMs: config.WEBHOOK_TIMEOUT_MS },
       onFinal: webhookDeliveryQueuer(webhooks),
       cancellations,
+      metrics: new WorkerMetrics(connection, config.QUEUE_PREFIX),
     },
     logger,
   );

@@ -1,12 +1,14 @@
 import { Router, type RequestHandler } from 'express';
 import type { JobType } from '../../shared/jobs.js';
 import type { ApiMetrics } from '../../shared/metrics.js';
+import type { WorkerMetrics } from '../../shared/worker-metrics.js';
 
 /** GET /metrics in the Prometheus text format; no API key: serve it on a network only Prometheus reaches. */
-export function metricsRouter({ registry }: ApiMetrics): Router {
+export function metricsRouter({ registry }: ApiMetrics, fleet: WorkerMetrics): Router {
   const router = Router();
   router.get('/metrics', async (_req, res) => {
-    const body = await registry.metrics();
+    // This process's metrics, then the counters every worker adds to in Redis.
+    const body = (await registry.metrics()) + (await fleet.render());
     res.setHeader('Content-Type', registry.contentType);
     res.send(body);
   });

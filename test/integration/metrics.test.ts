@@ -59,3 +59,32 @@ describe('GET /metrics', () => {
     expect(sample(text, 'ferry_queue_jobs{queue="webhook",state="waiting"}')).toBe(0);
   });
 });
+
+describe('fleet metrics from the workers', () => {
+  it('counts finished jobs by outcome, their durations and bytes, across workers', async () => {
+    const { startFileServer } = await import('../helpers/file-server.js');
+    const { solidPng } = await import('../../local/sample-files.js');
+    const files = await startFileServer();
+    const png = solidPng(10, 10, [1, 2, 3]);
+    files.file('/m.png', png, 'image/png');
+    // The tests above left jobs waiting: drop them, so this worker runs only the two below.
+    await Promise.all([h.queues.zip.drain(true), h.queues.ingest.drain(true)]);
+    const worker = h.startWorker();
+    try {
+      const ok = await h.request('POST', '/v1/zips', { body: { filename: 'm', urls: [files.url('/m.png')] } });
+      const bad = await h.request('POST', '/v1/zips', { body: { filename: 'm', urls: [files.url('/missing.png')] } });
+      const done = await h.waitForJob(ok.body.id);
+      await h.waitForJob(bad.body.id);
+      const text = await scrapeUntil((t) => sample(t, 'ferry_jobs_finished_total{type="zip",outcome="failed"}') === 1);
+      expect(sample(text, 'ferry_jobs_finished_total{type="zip",outcome="completed"}')).toBe(1);
+      expect(sample(text, 'ferry_job_duration_seconds_count{type="zip"}')).toBe(2);
+      expect(sample(text, 'ferry_job_duration_seconds_bucket{type="zip",le="+Inf"}')).toBe(2);
+      expect(sample(text, 'ferry_bytes_downloaded_total')).toBe(png.length);
+      expect(sample(text, 'ferry_bytes_uploaded_total')).toBe(done.result.size);
+      expect(text).toContain('# TYPE ferry_job_duration_seconds histogram');
+    } finally {
+      await worker.close();
+      await files.close();
+    }
+  });
+});

@@ -1,5 +1,6 @@
 import { UnrecoverableError, type Job } from 'bullmq';
 import type { Cancellations } from '../../shared/cancellations.js';
+import type { JobOutcome, WorkerMetrics } from '../../shared/worker-metrics.js';
 import type { z } from 'zod';
 import { AppError, FetchError } from '../../shared/errors.js';
 import { formatFailure } from '../../shared/job-failure.js';
@@ -36,6 +37,8 @@ export interface ProcessorDefinition<S extends z.ZodType, R> {
   /** Files the job will report progress on. */
   filesTotal(data: z.infer<S>): number;
   run(ctx: JobContext<z.infer<S>>): Promise<R>;
+  /** Bytes the job stored in S3 (for metrics). */
+  bytesUploaded(result: R): number;
   /** Fields of the result worth a log line. */
   summary(result: R): Record<string, unknown>;
 }
@@ -56,6 +59,8 @@ export interface ProcessorHooks {
   onFinal?: FinalStateListener;
   /** Cancellation requests (DELETE /v1/jobs/:id); a cancelled job fails with code `cancelled`, no webhook. */
   cancellations?: Cancellations;
+  /** Fleet-wide counters (served by the API's /metrics). */
+  metrics?: WorkerMetrics;
 }
 
 const cancelled = (when: string) => new UnrecoverableError(formatFailure('cancelled', `Cancelled by the client ${when}`));
@@ -63,9 +68,14 @@ const cancelled = (when: string) => new UnrecoverableError(formatFailure('cancel
 export function defineProcessor<S extends z.ZodType<{ tenant: string }>, R>(
   logger: Logger,
   def: ProcessorDefinition<S, R>,
-  { onFinal, cancellations }: ProcessorHooks = {},
+  { onFinal, cancellations, metrics }: ProcessorHooks = {},
 ) {
   return async function process(job: Job, _token?: string, signal?: AbortSignal): Promise<R> {
+    const started = Date.now();
+    const record = (outcome: JobOutcome, bytesDownloaded: number, bytesUploaded: number) =>
+      metrics
+        ?.jobFinished({ type: def.queue, outcome, seconds: (Date.now() - started) / 1000, bytesDownloaded, bytesUploaded })
+        .catch(() => undefined);
     // Checked after BullMQ registered the job for cancelJob(), so a request is either seen here or delivered.
     if (await cancellations?.isRequested(job.id!)) throw cancelled('before it started');
     const parsed = def.schema.safeParse(job.data);
@@ -83,10 +93,12 @@ export function defineProcessor<S extends z.ZodType<{ tenant: string }>, R>(
       await progress.flush().catch(() => undefined);
       if (signal?.aborted && (await cancellations?.isRequested(job.id!))) {
         log.info('job cancelled');
+        await record('cancelled', progress.state.bytesDownloaded, 0);
         throw cancelled('while it ran');
       }
       log.warn({ err }, 'job failed');
       const jobError = toJobError(err);
+      if (isFinalFailure(job, jobError)) await record('failed', progress.state.bytesDownloaded, 0);
       if (onFinal && isFinalFailure(job, jobError)) {
         await onFinal(job, 'job.failed').catch((e: unknown) => log.error({ err: e }, 'could not queue the webhook'));
       }
@@ -96,6 +108,7 @@ export function defineProcessor<S extends z.ZodType<{ tenant: string }>, R>(
     }
     // Outside the try: if this cannot be queued, the job is retried instead of completing silently.
     await onFinal?.(job, 'job.completed');
+    await record('completed', progress.state.bytesDownloaded, def.bytesUploaded(result));
     log.info(def.summary(result), 'job completed');
     return result;
   };

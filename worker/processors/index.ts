@@ -1,6 +1,7 @@
 import type { Processor } from 'bullmq';
 import type { Cancellations } from '../../shared/cancellations.js';
 import type { QueueName } from '../../shared/jobs.js';
+import type { WorkerMetrics } from '../../shared/worker-metrics.js';
 import type { Logger } from '../../shared/logger.js';
 import type { IngestDeps } from '../ingest/ingest-media.js';
 import type { FinalStateListener } from '../webhook/queue-delivery.js';
@@ -14,16 +15,17 @@ export type ProcessorDeps = Omit<BuildZipDeps & IngestDeps, 'logger'> & {
   /** Hears zip and ingest jobs that are done for good: queues their webhook deliveries. */
   onFinal: FinalStateListener;
   cancellations: Cancellations;
+  metrics: WorkerMetrics;
 };
 
 /** Exactly one handler per queue. */
 export function createProcessors(
-  { webhook, onFinal, cancellations, ...deps }: ProcessorDeps,
+  { webhook, onFinal, cancellations, metrics, ...deps }: ProcessorDeps,
   logger: Logger,
 ): Record<QueueName, Processor> {
   return {
-    zip: createZipProcessor({ ...deps, logger }, logger, { onFinal, cancellations }),
-    ingest: createIngestProcessor({ ...deps, logger }, logger, { onFinal, cancellations }),
-    webhook: createWebhookProcessor(webhook, logger),
+    zip: createZipProcessor({ ...deps, logger }, logger, { onFinal, cancellations, metrics }),
+    ingest: createIngestProcessor({ ...deps, logger }, logger, { onFinal, cancellations, metrics }),
+    webhook: createWebhookProcessor({ ...webhook, metrics }, logger),
   };
 }

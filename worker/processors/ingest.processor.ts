@@ -12,6 +12,7 @@ export function createIngestProcessor(deps: IngestDeps, logger: Logger, hooks: P
     filesTotal: (data) => new Set(data.urls.map((u) => mediaKey(data.tenant, u))).size,
     run: ({ jobId, data, progress, logger: log, signal }) =>
       ingestMedia({ ...deps, logger: log }, { jobId, data, progress, signal }),
+    bytesUploaded: (r) => r.items.reduce((n, i) => n + (i.status === 'stored' ? (i.size ?? 0) : 0), 0),
     summary: (r) => {
       const count = (s: string) => r.items.filter((i) => i.status === s).length;
       return { stored: count('stored'), existing: count('existing'), failed: count('failed') };

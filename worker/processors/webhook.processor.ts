@@ -1,4 +1,5 @@
 import { UnrecoverableError, type Job } from 'bullmq';
+import type { WorkerMetrics } from '../../shared/worker-metrics.js';
 import type { Got } from 'got';
 import { buildJobDocument } from '../../shared/job-document.js';
 import { formatFailure } from '../../shared/job-failure.js';
@@ -17,6 +18,8 @@ export interface WebhookDeps {
   sources: JobQueues;
   /** Per attempt, from the first byte sent to the last byte received. */
   timeoutMs: number;
+  /** Fleet-wide delivery counters (optional). */
+  metrics?: WorkerMetrics;
 }
 
 const FINAL_STATES = new Set(['completed', 'failed']);
@@ -63,9 +66,12 @@ export function createWebhookProcessor(deps: WebhookDeps, logger: Logger) {
         (attempt) => record({ lastStatus: attempt.status, lastError: attempt.error }),
       );
       log.info({ status, event: data.event }, 'webhook delivered');
+      await deps.metrics?.webhookAttempt('delivered').catch(() => undefined);
       return { status };
     } catch (err) {
       log.warn({ err, event: data.event }, 'webhook attempt failed');
+      const last = err instanceof UnrecoverableError || job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+      await deps.metrics?.webhookAttempt(last ? 'failed' : 'retried').catch(() => undefined);
       throw err;
     }
   };

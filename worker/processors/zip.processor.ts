@@ -11,6 +11,7 @@ export function createZipProcessor(deps: BuildZipDeps, logger: Logger, hooks: Pr
     filesTotal: (data) => new Set(data.files.map((f) => f.url)).size,
     run: ({ jobId, data, progress, logger: log, signal }) =>
       buildZip({ ...deps, logger: log }, { jobId, data, progress, signal }),
+    bytesUploaded: (r) => r.size,
     summary: (r) => ({ size: r.size, entries: r.entries.length, failures: r.failures.length }),
   }, hooks);
 }
