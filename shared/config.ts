@@ -104,7 +104,8 @@ export const configSchema = z.object({
   /** Bull Board shows queues and jobs but offers no retry/remove/clean/pause buttons unless this is false. */
   BULL_BOARD_READ_ONLY: bool(true),
   WEBHOOK_RETRY_DELAY_MS: int(5000, 1),
-  WEBHOOK_MAX_ATTEMPTS: int(12, 1, 100),
+  /** 15 with the 5 s first delay, doubling, spans about a day (DESIGN says 12, which spans ~3 h). */
+  WEBHOOK_MAX_ATTEMPTS: int(15, 1, 100),
   WEBHOOK_TIMEOUT_MS: int(15_000, 1),
 });
 
