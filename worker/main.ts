@@ -3,6 +3,7 @@ import { loadConfig } from '../shared/config.js';
 import { ConfigError } from '../shared/errors.js';
 import { createLogger } from '../shared/logger.js';
 import { createClients } from '../shared/runtime.js';
+import { lifecycleRules } from '../shared/storage/lifecycle.js';
 import { onShutdownSignal } from '../shared/shutdown.js';
 import { loadTenants, TenantRegistry } from '../shared/tenants.js';
 import { startWorkers } from './workers.js';
@@ -14,6 +15,10 @@ async function main(): Promise<void> {
   // them it still runs zips and ingests; the API refuses webhooks for a tenant it cannot sign for anyway.
   const tenants = loadTenants(config) ?? [];
   const clients = createClients(config, 'ferry-worker');
+  if (config.S3_MANAGE_LIFECYCLE) {
+    const applied = await clients.store.applyLifecycle(lifecycleRules(config));
+    logger.info({ applied }, applied ? 'bucket lifecycle rule applied' : 'this S3 store does not support lifecycle rules');
+  }
   const running = startWorkers({
     config,
     connection: clients.redis,

@@ -1,5 +1,6 @@
 import { loadConfig } from '../config.js';
 import { createClients } from '../runtime.js';
+import { lifecycleRules, ZIP_TAG } from '../storage/lifecycle.js';
 import { generateApiKey, generateWebhookSecret, hashApiKey } from '../tenants.js';
 
 const USAGE = `Usage: npm run ferry -- <command>
@@ -8,8 +9,8 @@ const USAGE = `Usage: npm run ferry -- <command>
 Commands:
   hash-key <key>   Print the SHA-256 hex of an API key: what a tenant's "apiKeys" holds.
   new-key          Print a new API key, its SHA-256 hex and a new webhook secret.
-  setup            Create the DynamoDB media table if missing and check that the bucket is reachable
-                   (reads the same environment as the service).
+  setup            Create the DynamoDB media table if missing, check that the bucket is reachable and
+                   apply its lifecycle rule (reads the same environment as the service).
   help             Print this text.
 `;
 
@@ -28,6 +29,13 @@ async function setup({ out, err }: Output): Promise<number> {
     out(`DynamoDB table ${config.DYNAMODB_TABLE}: ${created ? 'created' : 'already there'}\n`);
     await clients.store.ping();
     out(`S3 bucket ${config.S3_BUCKET}: reachable\n`);
+    const rules = lifecycleRules(config);
+    const applied = await clients.store.applyLifecycle(rules);
+    out(
+      applied
+        ? `S3 lifecycle: archives tagged ${ZIP_TAG.key}=${ZIP_TAG.value} expire after ${rules.expireDays} days; unfinished uploads are aborted after ${rules.abortUploadsAfterDays} day\n`
+        : 'S3 lifecycle: this S3 store does not support lifecycle rules: expire old archives yourself\n',
+    );
     return 0;
   } catch (e) {
     err(`setup failed: ${(e as Error).message || (e as Error).name}\n`);

@@ -5,6 +5,8 @@ export interface UploadStreamParams {
   body: Readable;
   contentType: string;
   cacheControl?: string;
+  /** Object tags (a lifecycle rule can expire objects by tag). */
+  tags?: Record<string, string>;
   /** Multipart part size in bytes; chosen by the caller so that 10,000 parts hold the largest possible object. */
   partSize: number;
   /** Parts in flight at once (each holds `partSize` bytes of memory). */
@@ -25,6 +27,16 @@ export interface PutFileParams {
   /** Files larger than this go up as a multipart upload (whose ETag is not the MD5) in parts of `partSize`. */
   multipartThreshold: number;
   partSize: number;
+}
+
+export interface LifecycleRules {
+  /** Key prefix every rule applies under ('' = the whole bucket). */
+  prefix: string;
+  /** Objects tagged with this expire after `expireDays`. */
+  expireTag: { key: string; value: string };
+  expireDays: number;
+  /** Unfinished multipart uploads are aborted after this many days. */
+  abortUploadsAfterDays: number;
 }
 
 export interface PresignGetParams {
@@ -48,6 +60,8 @@ export interface ObjectStore {
   presignGet(params: PresignGetParams): Promise<string>;
   /** Aborts multipart uploads left open under `key` (a worker killed mid-upload); 0 when the store cannot list them. */
   abortIncompleteUploads(key: string): Promise<number>;
+  /** Applies the bucket lifecycle rules ferry needs; false when the store does not support lifecycle rules. */
+  applyLifecycle(rules: LifecycleRules): Promise<boolean>;
   /** Throws when the bucket cannot be reached. */
   ping(): Promise<void>;
 }

@@ -6,6 +6,7 @@ import {
   HeadObjectCommand,
   ListMultipartUploadsCommand,
   NotFound,
+  PutBucketLifecycleConfigurationCommand,
   PutObjectCommand,
   type S3Client,
 } from '@aws-sdk/client-s3';
@@ -13,7 +14,7 @@ import { createReadStream } from 'node:fs';
 import { Upload } from '@aws-sdk/lib-storage';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import contentDisposition from 'content-disposition';
-import type { ObjectStore, PresignGetParams, PutFileParams, UploadStreamParams } from './object-store.js';
+import type { LifecycleRules, ObjectStore, PresignGetParams, PutFileParams, UploadStreamParams } from './object-store.js';
 
 /** Stores that lack an operation answer 405/501; those are treated as "nothing to list". */
 function isNotImplemented(err: unknown): boolean {
@@ -61,10 +62,11 @@ export class S3ObjectStore implements ObjectStore {
     this.urlBase = options.objectUrlBase;
   }
 
-  async uploadStream({ key, body, contentType, cacheControl, partSize, queueSize = 4, signal }: UploadStreamParams) {
+  async uploadStream({ key, body, contentType, cacheControl, tags, partSize, queueSize = 4, signal }: UploadStreamParams) {
     const upload = new Upload({
       client: this.client,
       params: { Bucket: this.bucket, Key: key, Body: body, ContentType: contentType, CacheControl: cacheControl },
+      tags: Object.entries(tags ?? {}).map(([Key, Value]) => ({ Key, Value })),
       partSize,
       queueSize,
       leavePartsOnError: false,
@@ -155,6 +157,37 @@ export class S3ObjectStore implements ObjectStore {
       await this.client.send(new AbortMultipartUploadCommand({ Bucket: this.bucket, Key: key, UploadId: u.UploadId }));
     }
     return uploads.length;
+  }
+
+  async applyLifecycle(r: LifecycleRules) {
+    const prefix = r.prefix === '' ? '' : `${r.prefix}/`;
+    try {
+      await this.client.send(
+        new PutBucketLifecycleConfigurationCommand({
+          Bucket: this.bucket,
+          LifecycleConfiguration: {
+            Rules: [
+              {
+                ID: 'ferry-expire-zips',
+                Status: 'Enabled',
+                Filter: { And: { Prefix: prefix, Tags: [{ Key: r.expireTag.key, Value: r.expireTag.value }] } },
+                Expiration: { Days: r.expireDays },
+              },
+              {
+                ID: 'ferry-abort-incomplete-uploads',
+                Status: 'Enabled',
+                Filter: { Prefix: prefix },
+                AbortIncompleteMultipartUpload: { DaysAfterInitiation: r.abortUploadsAfterDays },
+              },
+            ],
+          },
+        }),
+      );
+      return true;
+    } catch (err) {
+      if (isNotImplemented(err)) return false;
+      throw err;
+    }
   }
 
   async ping() {

@@ -3,6 +3,7 @@ import { execFile } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { GetObjectTaggingCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { solidPng } from '../../local/sample-files.js';
 import { startFileServer, type FileServer } from '../helpers/file-server.js';
@@ -71,6 +72,10 @@ describe('zip job, happy path', () => {
       sha256: sha256(png),
       contentType: 'image/png',
     });
+
+    // Tagged for the bucket's lifecycle rule (ferry setup), which expires archives by tag.
+    const tagging = await h.clients.s3.send(new GetObjectTaggingCommand({ Bucket: h.config.S3_BUCKET, Key: job.result.key }));
+    expect(tagging.TagSet).toEqual([{ Key: 'ferry-kind', Value: 'zip' }]);
 
     const path = join(h.tempDir, '..', `${job.id}.zip`);
     await writeFile(path, dl.body);

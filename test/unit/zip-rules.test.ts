@@ -51,3 +51,18 @@ describe('zipObjectKey', () => {
     expect(zipObjectKey('', 'acme', 'zip_acme_x', 'a.zip')).toBe('acme/zips/zip_acme_x/a.zip');
   });
 });
+
+describe('lifecycleRules', () => {
+  it('expires tagged archives a day after the longest expiry and aborts stray uploads after a day', async () => {
+    const { loadConfig } = await import('../../shared/config.js');
+    const { lifecycleRules } = await import('../../shared/storage/lifecycle.js');
+    expect(lifecycleRules(loadConfig({ S3_KEY_PREFIX: 'files' }))).toEqual({
+      prefix: 'files',
+      expireTag: { key: 'ferry-kind', value: 'zip' },
+      expireDays: 8,
+      abortUploadsAfterDays: 1,
+    });
+    const short = loadConfig({ ZIP_MAX_EXPIRES_IN: '3600', ZIP_DEFAULT_EXPIRES_IN: '3600' });
+    expect(lifecycleRules(short).expireDays).toBe(2);
+  });
+});

@@ -1,6 +1,7 @@
 import { once } from 'node:events';
 import { PassThrough, type Readable } from 'node:stream';
 import { ZipArchive } from 'archiver';
+import { ZIP_TAG } from '../../shared/storage/lifecycle.js';
 import type { ObjectStore } from '../../shared/storage/object-store.js';
 
 export interface ZipUploadOptions {
@@ -35,7 +36,16 @@ export class ZipUpload {
     this.archive.on('error', (err) => this.fail(err));
     this.archive.on('warning', (err) => this.fail(err));
     this.archive.pipe(this.body);
-    this.uploaded = store.uploadStream({ key, body: this.body, contentType: 'application/zip', partSize, queueSize: 2, signal });
+    this.uploaded = store.uploadStream({
+      key,
+      body: this.body,
+      contentType: 'application/zip',
+      // The bucket's lifecycle rule expires archives by this tag (shared/storage/lifecycle.ts).
+      tags: { [ZIP_TAG.key]: ZIP_TAG.value },
+      partSize,
+      queueSize: 2,
+      signal,
+    });
     this.uploaded.catch((err: unknown) => this.fail(err));
   }
 
