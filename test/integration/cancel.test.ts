@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { solidPng } from '../../local/sample-files.js';
 import { startFileServer, type FileServer } from '../helpers/file-server.js';
 import { KEY_B, startHarness, type Harness } from '../helpers/harness.js';
+import { until } from '../helpers/until.js';
 
 let h: Harness;
 let files: FileServer;
@@ -15,16 +16,6 @@ afterAll(async () => {
   for (const res of held) res.destroy();
   await Promise.all([h?.close(), files?.close()]);
 });
-
-async function until<T>(check: () => Promise<T>, what: string, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await check();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 async function nothingLeft(jobId: string) {
   const prefix = `tenant-a/zips/${jobId}/`;

@@ -8,6 +8,7 @@ import { startFileServer, type FileServer } from '../helpers/file-server.js';
 import { startHarness, type Harness } from '../helpers/harness.js';
 import { storedParts } from '../helpers/s3rver-files.js';
 import { readZip } from '../helpers/zip-reader.js';
+import { until } from '../helpers/until.js';
 
 const MiB = 1024 * 1024;
 let h: Harness;
@@ -33,17 +34,6 @@ afterAll(async () => {
   for (const res of held) res.destroy();
   await Promise.all([h?.close(), files?.close()]);
 });
-
-/** Polls `check` until it is truthy (deadline-bound). */
-async function until<T>(check: () => Promise<T> | T, what: string, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await check();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 /** A route whose first request is held until `release()`; later requests are answered at once. */
 function gatedFile(path: string, body: Buffer) {
