@@ -109,6 +109,8 @@ const accepted: OpenApiResponse = {
   headers: { Location: header('The job’s URL, the same as `statusUrl`.') },
 };
 
+const JOB_ID_PARAM = { name: 'id', in: 'path', required: true, description: 'The job id.', schema: { type: 'string' } } as const;
+
 /** Every /v1 route takes the API key and can answer 401 and 500. */
 function v1(op: OpenApiOperation): OpenApiOperation {
   return { ...op, security: [{ apiKey: [] }], responses: { ...op.responses, 401: ERRORS[401], 500: ERRORS[500] } };
@@ -143,7 +145,7 @@ function getJob(): OpenApiOperation {
   return v1({
     operationId: 'getJob',
     summary: 'A job as its tenant may see it',
-    parameters: [{ name: 'id', in: 'path', required: true, description: 'The job id.', schema: { type: 'string' } }],
+    parameters: [JOB_ID_PARAM],
     responses: {
       200: {
         ...body('Job', 'The job.'),
@@ -158,7 +160,7 @@ function jobEvents(): OpenApiOperation {
   return v1({
     operationId: 'jobEvents',
     summary: 'Server-Sent Events: state and progress, then the final state; the stream then ends',
-    parameters: [{ name: 'id', in: 'path', required: true, description: 'The job id.', schema: { type: 'string' } }],
+    parameters: [JOB_ID_PARAM],
     responses: {
       200: {
         description:
@@ -175,7 +177,7 @@ function cancelJob(): OpenApiOperation {
   return v1({
     operationId: 'cancelJob',
     summary: 'Cancel a queued or running job',
-    parameters: [{ name: 'id', in: 'path', required: true, description: 'The job id.', schema: { type: 'string' } }],
+    parameters: [JOB_ID_PARAM],
     responses: {
       202: body('JobCancelled', 'Cancelled: a queued job never runs; a running one stops its downloads and upload.'),
       404: ERRORS[404],

@@ -11,8 +11,8 @@ import { createLogger } from '../shared/logger.js';
 import { closeQueues, createJobQueues, createWebhookQueue } from '../shared/queues.js';
 import { createClients } from '../shared/runtime.js';
 import { onShutdownSignal } from '../shared/shutdown.js';
-import { defaultLimits, generateApiKey, generateWebhookSecret, hashApiKey, loadTenants, TenantRegistry } from '../shared/tenants.js';
-import { startWorkers } from '../worker/workers.js';
+import { defaultLimits, generateApiKey, generateWebhookSecret, hashApiKey, loadTenants } from '../shared/tenants.js';
+import { startWorkersWith } from '../worker/workers.js';
 import { sampleFilesRouter, SAMPLE_NAMES } from './sample-files.js';
 import { LOCAL_CREDENTIALS, startLocalStack } from './stack.js';
 
@@ -58,14 +58,7 @@ async function main(): Promise<void> {
   if (await clients.index.ensureTable()) logger.info({ table: config.DYNAMODB_TABLE }, 'created the media index table');
   const queues = createJobQueues(clients.redis, config);
   const webhooks = createWebhookQueue(clients.redis, config);
-  const workers = startWorkers({
-    config,
-    connection: clients.redis,
-    store: clients.store,
-    index: clients.index,
-    tenants: new TenantRegistry(tenants),
-    logger,
-  });
+  const workers = startWorkersWith(config, clients, tenants, logger);
 
   const app = express();
   app.disable('x-powered-by');

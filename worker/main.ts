@@ -5,8 +5,8 @@ import { createLogger } from '../shared/logger.js';
 import { createClients } from '../shared/runtime.js';
 import { lifecycleRules } from '../shared/storage/lifecycle.js';
 import { onShutdownSignal } from '../shared/shutdown.js';
-import { loadTenants, TenantRegistry } from '../shared/tenants.js';
-import { startWorkers } from './workers.js';
+import { loadTenants } from '../shared/tenants.js';
+import { startWorkersWith } from './workers.js';
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -19,14 +19,7 @@ async function main(): Promise<void> {
     const applied = await clients.store.applyLifecycle(lifecycleRules(config));
     logger.info({ applied }, applied ? 'bucket lifecycle rule applied' : 'this S3 store does not support lifecycle rules');
   }
-  const running = startWorkers({
-    config,
-    connection: clients.redis,
-    store: clients.store,
-    index: clients.index,
-    tenants: new TenantRegistry(tenants),
-    logger,
-  });
+  const running = startWorkersWith(config, clients, tenants, logger);
   onShutdownSignal(logger, async () => {
     await running.close(config.WORKER_SHUTDOWN_TIMEOUT_MS);
     await clients.close();

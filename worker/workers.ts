@@ -6,7 +6,8 @@ import type { Logger } from '../shared/logger.js';
 import type { MediaIndex } from '../shared/storage/media-index.js';
 import { closeQueues, createJobQueues, createWebhookQueue } from '../shared/queues.js';
 import type { ObjectStore } from '../shared/storage/object-store.js';
-import type { TenantRegistry } from '../shared/tenants.js';
+import type { Clients } from '../shared/runtime.js';
+import { TenantRegistry, type Tenant } from '../shared/tenants.js';
 import { createHttpClient } from './fetch/http-client.js';
 import { createGuardedAgents, destroyAgents } from './fetch/ssrf-agents.js';
 import { Cancellations } from '../shared/cancellations.js';
@@ -23,6 +24,18 @@ export interface WorkerDeps {
   /** For webhook deliveries: each is signed with its tenant's current `webhookSecret`. */
   tenants: TenantRegistry;
   logger: Logger;
+}
+
+/** startWorkers() from the clients a composition root built (worker/main.ts, local/dev.ts). */
+export function startWorkersWith(config: Config, clients: Clients, tenants: Tenant[], logger: Logger): RunningWorkers {
+  return startWorkers({
+    config,
+    connection: clients.redis,
+    store: clients.store,
+    index: clients.index,
+    tenants: new TenantRegistry(tenants),
+    logger,
+  });
 }
 
 export interface RunningWorkers {
