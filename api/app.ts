@@ -1,6 +1,7 @@
 import express, { type Express } from 'express';
 import { pinoHttp } from 'pino-http';
 import { createApiMetrics } from '../shared/metrics.js';
+import { WorkerMetrics } from '../shared/worker-metrics.js';
 import { BOARD_PATH, createBoard } from './board.js';
 import type { ApiDeps } from './deps.js';
 import { requireTenant } from './middleware/auth.js';
@@ -12,7 +13,6 @@ import { jobEventsRouter } from './routes/job-events.js';
 import { jobsRouter } from './routes/jobs.js';
 import { limitsRouter } from './routes/limits.js';
 import { mediaRouter } from './routes/media.js';
-import { WorkerMetrics } from '../shared/worker-metrics.js';
 import { countCreatedJobs, metricsRouter } from './routes/metrics.js';
 import { openapiRouter } from './routes/openapi.js';
 import { zipsRouter } from './routes/zips.js';

@@ -1,4 +1,3 @@
-import { withOperatorPaths } from './openapi-operators.js';
 import { z } from 'zod';
 import {
   acceptedJobSchema,
@@ -16,6 +15,7 @@ import {
   entryNameSchema,
   httpUrlSchema,
 } from '../shared/jobs.js';
+import { withOperatorPaths } from './openapi-operators.js';
 
 type JsonSchema = z.core.JSONSchema.BaseSchema;
 

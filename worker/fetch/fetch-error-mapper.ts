@@ -7,7 +7,7 @@ export function toFetchError(err: unknown, url: string): FetchError {
   if (err instanceof FetchError) return err;
   // got wraps the error a request stream is destroyed with (our early refusals) in a RequestError.
   if (err instanceof RequestError && err.cause instanceof FetchError) return err.cause;
-  if (isBlockedAddressError(err) || isBlockedAddressError((err as { cause?: unknown })?.cause)) {
+  if (isBlockedAddressError(err)) {
     return new FetchError('blocked_address', 'The address is not allowed (SSRF guard)', url, true, err);
   }
   if (err instanceof HTTPError) {

@@ -41,7 +41,11 @@ export function destroyAgents(agents: GuardedAgents): void {
   agents.https.destroy();
 }
 
-/** request-filtering-agent reports a refused address with this wording. */
+/**
+ * Whether the SSRF guard refused the connection. request-filtering-agent reports it with this wording, and got
+ * may wrap its error once (as `cause`).
+ */
 export function isBlockedAddressError(err: unknown): boolean {
-  return err instanceof Error && /is not allowed\. Because/.test(err.message);
+  const refused = (e: unknown) => e instanceof Error && /is not allowed\. Because/.test(e.message);
+  return refused(err) || refused((err as { cause?: unknown } | undefined)?.cause);
 }

@@ -38,7 +38,7 @@ export async function sendWebhook(http: Got, req: WebhookRequest, onAttempt: (a:
       throwHttpErrors: false,
     });
   } catch (err) {
-    const blocked = isBlockedAddressError(err) || isBlockedAddressError((err as { cause?: unknown })?.cause);
+    const blocked = isBlockedAddressError(err);
     const message = blocked ? 'The address is not allowed (SSRF guard)' : err instanceof Error ? err.message : String(err);
     await onAttempt({ error: message });
     if (blocked) throw new UnrecoverableError(formatFailure('blocked_address', message));
