@@ -4,7 +4,7 @@ import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { ExpressAdapter } from '@bull-board/express';
 import type { Queue } from 'bullmq';
 import { Router, type RequestHandler } from 'express';
-import { UnauthorizedError } from '../shared/errors.js';
+import { UnauthorizedError } from '../shared/errors/app-error.js';
 import type { ApiDeps } from './deps.js';
 
 export const BOARD_PATH = '/admin/queues';

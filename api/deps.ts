@@ -1,47 +1,62 @@
 import type { Redis } from 'ioredis';
+import { Cancellations } from '../shared/cancellations.js';
 import type { Config } from '../shared/config.js';
-import type { Clients } from '../shared/runtime.js';
 import type { Logger } from '../shared/logger.js';
-import type { Queue } from 'bullmq';
-import type { JobQueues } from '../shared/queues.js';
+import type { FerryQueues } from '../shared/queues.js';
+import type { Clients } from '../shared/runtime.js';
 import type { MediaIndex } from '../shared/storage/media-index.js';
 import type { ObjectStore } from '../shared/storage/object-store.js';
 import { TenantRegistry, type Tenant } from '../shared/tenants.js';
+import { WorkerMetrics } from '../shared/worker-metrics.js';
+import { IdempotencyStore } from './jobs/idempotency-store.js';
+import { JobRateLimiter } from './jobs/job-rate-limiter.js';
+import { createApiMetrics, type ApiMetrics } from './metrics.js';
 
-/** Everything the HTTP layer needs, built by a composition root (api/server.ts, local/dev.ts, the tests). */
+/** Everything the HTTP layer needs, built once by a composition root (api/server.ts, local/in-process.ts). */
 export interface ApiDeps {
   config: Config;
   tenants: TenantRegistry;
-  queues: JobQueues;
-  /** The `webhook` queue, read for the job document's `webhook` field. */
-  webhooks: Queue;
+  /** Every queue: the job kinds' (jobs are added and read there) and the webhook deliveries' (read for status). */
+  queues: FerryQueues;
   store: ObjectStore;
   index: MediaIndex;
   logger: Logger;
-  /** Shared by every API process: the job-creation rate limit lives here. */
+  /** Shared by every API process: rate limits, idempotency keys and cancellations live here. */
   redis: Redis;
   /** Named readiness probes for GET /readyz; each throws when its dependency is unreachable. */
   readiness: Record<string, () => Promise<unknown>>;
+  idempotency: IdempotencyStore;
+  cancellations: Cancellations;
+  limiter: JobRateLimiter;
+  /** This process's metrics, and the fleet's counters the workers keep in Redis. */
+  metrics: ApiMetrics;
+  fleet: WorkerMetrics;
 }
 
-/** ApiDeps from the clients a composition root built. */
-export function apiDeps(
-  config: Config,
-  clients: Clients,
-  queues: JobQueues,
-  webhooks: Queue,
-  tenants: Tenant[],
-  logger: Logger,
-): ApiDeps {
+export interface ApiDepsInput {
+  config: Config;
+  clients: Clients;
+  queues: FerryQueues;
+  tenants: Tenant[];
+  logger: Logger;
+}
+
+/** ApiDeps from the clients and queues a composition root built. */
+export function createApiDeps({ config, clients, queues, tenants, logger }: ApiDepsInput): ApiDeps {
+  const prefix = config.QUEUE_PREFIX;
   return {
     config,
     tenants: new TenantRegistry(tenants),
     queues,
-    webhooks,
     store: clients.store,
     index: clients.index,
     logger,
     redis: clients.redis,
     readiness: clients.readiness,
+    idempotency: new IdempotencyStore(clients.redis, prefix),
+    cancellations: new Cancellations(clients.redis, prefix, config.JOB_RETENTION_SECONDS),
+    limiter: new JobRateLimiter(clients.redis, prefix),
+    metrics: createApiMetrics(queues),
+    fleet: new WorkerMetrics(clients.redis, prefix),
   };
 }

@@ -1,15 +1,25 @@
 import type { Server } from 'node:http';
-import { createApp } from './app.js';
-import type { ApiDeps } from './deps.js';
+import type { AddressInfo } from 'node:net';
+import type { Express } from 'express';
 
-/** Starts the HTTP server; resolves once it listens. Returns a function that closes it gracefully. */
-export async function listen(deps: ApiDeps): Promise<{ server: Server; close: () => Promise<void> }> {
-  const app = createApp(deps);
+export interface HttpServer {
+  server: Server;
+  /** `http://host:port` as bound (a port of 0 is resolved). */
+  url: string;
+  /** Stops accepting connections, closes idle ones and resolves once the last request is answered. */
+  close(): Promise<void>;
+}
+
+/** Starts serving `app`; resolves once it listens. */
+export async function listen(app: Express, port: number, host: string): Promise<HttpServer> {
   const server = await new Promise<Server>((resolve) => {
-    const s = app.listen(deps.config.PORT, deps.config.HOST, () => resolve(s));
+    const s = app.listen(port, host, () => resolve(s));
   });
+  const address = server.address() as AddressInfo;
+  const shown = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   return {
     server,
+    url: `http://${shown === '0.0.0.0' ? '127.0.0.1' : shown}:${address.port}`,
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());

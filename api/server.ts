@@ -1,12 +1,13 @@
 import 'dotenv/config';
 import { loadConfig } from '../shared/config.js';
-import { ConfigError } from '../shared/errors.js';
+import { ConfigError } from '../shared/errors/app-error.js';
 import { createLogger } from '../shared/logger.js';
-import { createJobQueues, closeQueues, createWebhookQueue } from '../shared/queues.js';
+import { closeQueues, createQueues } from '../shared/queues.js';
 import { createClients } from '../shared/runtime.js';
 import { onShutdownSignal } from '../shared/shutdown.js';
 import { loadTenants } from '../shared/tenants.js';
-import { apiDeps } from './deps.js';
+import { createApp } from './app.js';
+import { createApiDeps } from './deps.js';
 import { listen } from './http-server.js';
 
 async function main(): Promise<void> {
@@ -15,13 +16,12 @@ async function main(): Promise<void> {
   const tenants = loadTenants(config);
   if (!tenants) throw new ConfigError('FERRY_TENANTS or FERRY_TENANTS_FILE is required (npm run dev creates a dev tenant)');
   const clients = createClients(config, 'ferry-api');
-  const queues = createJobQueues(clients.redis, config);
-  const webhooks = createWebhookQueue(clients.redis, config);
-  const http = await listen(apiDeps(config, clients, queues, webhooks, tenants, logger));
+  const queues = createQueues(clients.redis, config);
+  const http = await listen(createApp(createApiDeps({ config, clients, queues, tenants, logger })), config.PORT, config.HOST);
   logger.info({ port: config.PORT }, 'api listening');
   onShutdownSignal(logger, async () => {
     await http.close();
-    await closeQueues({ ...queues, webhook: webhooks });
+    await closeQueues(queues);
     await clients.close();
   });
 }

@@ -2,14 +2,14 @@ import { randomUUID } from 'node:crypto';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startLocalStack } from '../local/stack.js';
-import { apiDeps } from '../api/deps.js';
+import { startFerry } from '../local/in-process.js';
+import { LOCAL_CREDENTIALS, startLocalStack } from '../local/stack.js';
 import { loadConfig, type Config } from '../shared/config.js';
 import { createLogger } from '../shared/logger.js';
-import { closeQueues, createJobQueues, createWebhookQueue, type JobQueues } from '../shared/queues.js';
-import { createClients, type Clients } from '../shared/runtime.js';
+import type { FerryQueues } from '../shared/queues.js';
+import type { Clients } from '../shared/runtime.js';
 import { defaultLimits, generateApiKey, hashApiKey, type TenantLimits } from '../shared/tenants.js';
-import { startBenchApi, type BenchApi } from './bench-api.js';
+import { benchApiClient, type BenchApi } from './bench-api.js';
 import type { Log } from './bench-session.js';
 import type { CleanupStack } from './cleanup-stack.js';
 import { startFileServerProcess, type FileServerProcess } from './file-server-process.js';
@@ -27,7 +27,7 @@ export interface BenchStack {
   env: Record<string, string>;
   config: Config;
   clients: Clients;
-  queues: JobQueues;
+  queues: FerryQueues;
   api: BenchApi;
   tenant: string;
   limits: TenantLimits;
@@ -70,21 +70,6 @@ export async function startBenchStack(o: BenchStackOptions, cleanup: CleanupStac
     ...stack.env,
   };
   const config = loadConfig({ ...env, PORT: '0', HOST: '127.0.0.1', JOB_ATTEMPTS: '1' });
-  const clients = createClients(config, 'ferry-bench');
-  cleanup.add('close clients', () => clients.close());
-  const queues = createJobQueues(clients.redis, config);
-  const webhooks = createWebhookQueue(clients.redis, config);
-  cleanup.add('obliterate and close the queues', async () => {
-    const all = { ...queues, webhook: webhooks };
-    await Promise.all(Object.values(all).map((q) => q.obliterate({ force: true })));
-    await closeQueues(all);
-    const left = await clients.redis.keys(`${config.QUEUE_PREFIX}:*`);
-    if (left.length > 0) await clients.redis.del(...left);
-  });
-  if (o.mediaTable) {
-    await clients.index.ensureTable();
-    log(`media table ${config.DYNAMODB_TABLE} created`);
-  }
 
   const defaults = defaultLimits(config);
   const limits: TenantLimits = {
@@ -97,8 +82,22 @@ export async function startBenchStack(o: BenchStackOptions, cleanup: CleanupStac
   const apiKey = generateApiKey();
   const logger = createLogger(config.LOG_LEVEL, { service: 'ferry-bench-api' });
   const tenants = [{ id: TENANT, apiKeyHashes: [hashApiKey(apiKey)], limits }];
-  const api = await startBenchApi(apiDeps(config, clients, queues, webhooks, tenants, logger), apiKey);
-  cleanup.add('close the API', () => api.close());
+  // The real API in this process; the worker is the bench's to start, as a child process.
+  const ferry = await startFerry({
+    config,
+    tenants,
+    logger,
+    credentials: LOCAL_CREDENTIALS,
+    name: 'ferry-bench',
+    workers: false,
+    ensureMediaTable: o.mediaTable,
+  });
+  cleanup.add('close the API, obliterate and close the queues', async () => {
+    await ferry.close({ obliterate: true });
+  });
+  if (o.mediaTable) log(`media table ${config.DYNAMODB_TABLE} created`);
+  const { clients, queues } = ferry;
+  const api = benchApiClient(ferry.http!.url, apiKey);
   log(`API on ${api.baseUrl}, queue prefix ${config.QUEUE_PREFIX}, tenant "${TENANT}" (allowedTypes */*, maxFilesPerJob ${limits.maxFilesPerJob})`);
 
   const fileServer = await startFileServerProcess(o.files, o.fileBytes);
@@ -122,6 +121,8 @@ export async function startBenchStack(o: BenchStackOptions, cleanup: CleanupStac
       DOWNLOAD_CONCURRENCY: String(downloadConcurrency),
       WORKER_CONCURRENCY: '1',
       TEMP_DIR: workerTemp,
+      AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
     }),
   };
 }

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { readdir } from 'node:fs/promises';
-import type { IngestItem } from '../shared/jobs.js';
+import type { IngestItem } from '../shared/jobs/ingest.job.js';
 import type { ObjectStore } from '../shared/storage/object-store.js';
 import { syntheticFile } from './synthetic-files.js';
 

@@ -1,5 +1,5 @@
-import type { JobDocument } from '../shared/job-document.js';
-import type { IngestItem } from '../shared/jobs.js';
+import type { JobDocument } from '../shared/jobs/job-document.js';
+import type { IngestItem } from '../shared/jobs/ingest.job.js';
 import type { BenchApi } from './bench-api.js';
 import type { Log } from './bench-session.js';
 import type { TsChild } from './child-process.js';

@@ -1,4 +1,4 @@
-import type { JobDocument } from '../shared/job-document.js';
+import type { JobDocument } from '../shared/jobs/job-document.js';
 import { mbFromKb, mib, seconds } from './format.js';
 import { readMemoryKb } from './proc-stats.js';
 

@@ -1,7 +1,7 @@
 import { readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Queue } from 'bullmq';
-import type { JobDocument } from '../shared/job-document.js';
+import type { JobDocument } from '../shared/jobs/job-document.js';
 import type { ObjectStore } from '../shared/storage/object-store.js';
 import { checkArchive } from './archive-check.js';
 import { runBaseline, type BaselineResult } from './baseline-runner.js';

@@ -1,7 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { maxArchiveBytes, partSizeFor } from '../worker/zip/part-size.js';
+import { maxArchiveBytes, partSizeFor } from '../worker/upload/part-size.js';
 import { log, reportIdleMachine, runBenchSession } from './bench-session.js';
 import { startBenchStack } from './bench-stack.js';
 import type { TsChild } from './child-process.js';

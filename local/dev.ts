@@ -1,18 +1,12 @@
 import 'dotenv/config';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import type { Server } from 'node:http';
 import { join, resolve } from 'node:path';
-import express from 'express';
-import { createApp } from '../api/app.js';
-import { apiDeps } from '../api/deps.js';
 import { loadConfig } from '../shared/config.js';
-import { ConfigError } from '../shared/errors.js';
+import { ConfigError } from '../shared/errors/app-error.js';
 import { createLogger } from '../shared/logger.js';
-import { closeQueues, createJobQueues, createWebhookQueue } from '../shared/queues.js';
-import { createClients } from '../shared/runtime.js';
 import { onShutdownSignal } from '../shared/shutdown.js';
 import { defaultLimits, generateApiKey, generateWebhookSecret, hashApiKey, loadTenants } from '../shared/tenants.js';
-import { startWorkersWith } from '../worker/workers.js';
+import { startFerry } from './in-process.js';
 import { sampleFilesRouter, SAMPLE_NAMES } from './sample-files.js';
 import { LOCAL_CREDENTIALS, startLocalStack } from './stack.js';
 
@@ -38,11 +32,6 @@ async function main(): Promise<void> {
   const dataDir = resolve(base.FERRY_DATA_DIR);
   await mkdir(dataDir, { recursive: true });
   const stack = await startLocalStack({ dataDir, buckets: [base.S3_BUCKET] });
-  // The embedded S3 server only accepts its own credentials; the SDK's default chain reads these.
-  process.env.AWS_ACCESS_KEY_ID = LOCAL_CREDENTIALS.accessKeyId;
-  process.env.AWS_SECRET_ACCESS_KEY = LOCAL_CREDENTIALS.secretAccessKey;
-  delete process.env.AWS_SESSION_TOKEN;
-  delete process.env.AWS_PROFILE;
 
   const config = loadConfig({ ...devEnv, ...stack.env, FERRY_DATA_DIR: dataDir });
   const logger = createLogger(config.LOG_LEVEL, { service: 'ferry-dev' });
@@ -54,29 +43,21 @@ async function main(): Promise<void> {
     webhookSecret = await devSecret(dataDir, 'dev-webhook-secret', generateWebhookSecret);
     tenants = [{ id: 'dev', apiKeyHashes: [hashApiKey(key)], webhookSecret, limits: defaultLimits(config) }];
   }
-  const clients = createClients(config, 'ferry-dev');
-  if (await clients.index.ensureTable()) logger.info({ table: config.DYNAMODB_TABLE }, 'created the media index table');
-  const queues = createJobQueues(clients.redis, config);
-  const webhooks = createWebhookQueue(clients.redis, config);
-  const workers = startWorkersWith(config, clients, tenants, logger);
-
-  const app = express();
-  app.disable('x-powered-by');
-  app.use(sampleFilesRouter());
-  app.use(createApp(apiDeps(config, clients, queues, webhooks, tenants, logger)));
-  const server = await new Promise<Server>((ok) => {
-    const s = app.listen(config.PORT, config.HOST, () => ok(s));
+  // The embedded S3 server only accepts its own credentials.
+  const ferry = await startFerry({
+    config,
+    tenants,
+    logger,
+    credentials: LOCAL_CREDENTIALS,
+    name: 'ferry-dev',
+    before: [sampleFilesRouter()],
+    ensureMediaTable: true,
   });
+  if (ferry.createdMediaTable) logger.info({ table: config.DYNAMODB_TABLE }, 'created the media index table');
   printBanner(config.PORT, key, webhookSecret, stack.s3Endpoint, stack.dynamoEndpoint, dataDir, config.QUEUE_PREFIX);
 
   onShutdownSignal(logger, async () => {
-    await new Promise<void>((ok) => {
-      server.close(() => ok());
-      server.closeIdleConnections();
-    });
-    await workers.close();
-    await closeQueues({ ...queues, webhook: webhooks });
-    await clients.close();
+    await ferry.close();
     await stack.close();
   });
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ConfigError } from './errors.js';
+import { ConfigError } from './errors/app-error.js';
 
 const GiB = 1024 ** 3;
 

@@ -1,8 +1,17 @@
 import { Queue, type ConnectionOptions, type DefaultJobOptions } from 'bullmq';
 import type { Config } from './config.js';
-import type { JobType } from './jobs.js';
+import { JOB_TYPES, type JobDataOf, type JobResultOf, type JobType } from './jobs/registry.js';
+import { WEBHOOK_QUEUE, type WebhookJobData, type WebhookJobResult } from './jobs/webhook-delivery.js';
 
-export type JobQueues = Record<JobType, Queue>;
+/** The queue of one job kind, typed by its payload and result; the queue is named after the kind. */
+export type JobQueue<T extends JobType> = Queue<JobDataOf<T>, JobResultOf<T>, T>;
+export type JobQueues = { [T in JobType]: JobQueue<T> };
+export type WebhookQueue = Queue<WebhookJobData, WebhookJobResult, typeof WEBHOOK_QUEUE>;
+
+/** Every queue ferry has: one per registered job kind, and the webhook deliveries. */
+export type FerryQueues = JobQueues & { webhook: WebhookQueue };
+export type QueueName = keyof FerryQueues;
+export const QUEUE_NAMES: readonly QueueName[] = [...JOB_TYPES, WEBHOOK_QUEUE];
 
 /** Attempts, backoff and retention shared by every job the API creates. */
 export function jobDefaults(config: Config): DefaultJobOptions {
@@ -12,11 +21,6 @@ export function jobDefaults(config: Config): DefaultJobOptions {
     removeOnComplete: { age: config.JOB_RETENTION_SECONDS },
     removeOnFail: { age: config.JOB_RETENTION_SECONDS },
   };
-}
-
-export function createJobQueues(connection: ConnectionOptions, config: Config): JobQueues {
-  const options = { connection, prefix: config.QUEUE_PREFIX, defaultJobOptions: jobDefaults(config) };
-  return { zip: new Queue('zip', options), ingest: new Queue('ingest', options) };
 }
 
 /** The custom backoff the webhook worker implements (exponential with jitter, honouring Retry-After). */
@@ -32,14 +36,23 @@ export function webhookJobDefaults(config: Config): DefaultJobOptions {
   };
 }
 
-/**
- * The `webhook` queue: workers add deliveries to it, the API reads a delivery's state for the job document.
- * Kept out of {@link JobQueues}, which holds only the job types clients create.
- */
-export function createWebhookQueue(connection: ConnectionOptions, config: Config): Queue {
-  return new Queue('webhook', { connection, prefix: config.QUEUE_PREFIX, defaultJobOptions: webhookJobDefaults(config) });
+/** Builds every queue once: the API adds jobs and reads them, workers read sources and add deliveries. */
+export function createQueues(connection: ConnectionOptions, config: Config): FerryQueues {
+  const options = { connection, prefix: config.QUEUE_PREFIX, defaultJobOptions: jobDefaults(config) };
+  const jobs = Object.fromEntries(JOB_TYPES.map((type) => [type, new Queue(type, options)])) as unknown as JobQueues;
+  const webhook: WebhookQueue = new Queue(WEBHOOK_QUEUE, {
+    connection,
+    prefix: config.QUEUE_PREFIX,
+    defaultJobOptions: webhookJobDefaults(config),
+  });
+  return { ...jobs, webhook };
 }
 
-export async function closeQueues(queues: Record<string, Queue>): Promise<void> {
-  await Promise.all(Object.values(queues).map((q) => q.close()));
+/** Every queue of `queues`, for the views that list them all (metrics, Bull Board). */
+export function allQueues(queues: FerryQueues): Queue[] {
+  return QUEUE_NAMES.map((name) => queues[name] as Queue);
+}
+
+export async function closeQueues(queues: FerryQueues): Promise<void> {
+  await Promise.all(allQueues(queues).map((q) => q.close()));
 }

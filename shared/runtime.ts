@@ -6,7 +6,7 @@ import { createRedis } from './redis.js';
 import { createDynamoClient } from './storage/dynamodb-client.js';
 import { DynamoMediaIndex } from './storage/dynamodb-media-index.js';
 import type { ObjectStore } from './storage/object-store.js';
-import { createS3Clients } from './storage/s3-client.js';
+import { createS3Clients, type AwsCredentials } from './storage/s3-client.js';
 import { objectUrlBase, S3ObjectStore } from './storage/s3-object-store.js';
 
 /** The external clients a process holds; built once by a composition root and passed down. */
@@ -20,9 +20,14 @@ export interface Clients {
   close(): Promise<void>;
 }
 
-export function createClients(config: Config, name: string): Clients {
+export interface ClientOptions {
+  /** S3 and DynamoDB credentials; the SDK's default provider chain (env, profile, instance role...) when absent. */
+  credentials?: AwsCredentials;
+}
+
+export function createClients(config: Config, name: string, { credentials }: ClientOptions = {}): Clients {
   const redis = createRedis(config.REDIS_URL, name);
-  const { client: s3, presignClient } = createS3Clients(config);
+  const { client: s3, presignClient } = createS3Clients(config, credentials);
   const store = new S3ObjectStore(s3, config.S3_BUCKET, {
     presignClient,
     objectUrlBase: objectUrlBase(
@@ -32,7 +37,7 @@ export function createClients(config: Config, name: string): Clients {
       config.S3_FORCE_PATH_STYLE,
     ),
   });
-  const dynamo = createDynamoClient(config);
+  const dynamo = createDynamoClient(config, credentials);
   const index = new DynamoMediaIndex(dynamo, config.DYNAMODB_TABLE);
   return {
     redis,

@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import type { Config } from './config.js';
-import { ConfigError } from './errors.js';
+import { ConfigError } from './errors/app-error.js';
 
 const limitsSchema = z.strictObject({
   jobsPerMinute: z.number().int().positive().optional(),

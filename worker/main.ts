@@ -1,12 +1,12 @@
 import 'dotenv/config';
 import { loadConfig } from '../shared/config.js';
-import { ConfigError } from '../shared/errors.js';
+import { ConfigError } from '../shared/errors/app-error.js';
 import { createLogger } from '../shared/logger.js';
 import { createClients } from '../shared/runtime.js';
-import { lifecycleRules } from '../shared/storage/lifecycle.js';
 import { onShutdownSignal } from '../shared/shutdown.js';
+import { lifecycleRules } from '../shared/storage/lifecycle.js';
 import { loadTenants } from '../shared/tenants.js';
-import { startWorkersWith } from './workers.js';
+import { startWorkers } from './workers.js';
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -19,7 +19,7 @@ async function main(): Promise<void> {
     const applied = await clients.store.applyLifecycle(lifecycleRules(config));
     logger.info({ applied }, applied ? 'bucket lifecycle rule applied' : 'this S3 store does not support lifecycle rules');
   }
-  const running = startWorkersWith(config, clients, tenants, logger);
+  const running = startWorkers({ config, connection: clients.redis, store: clients.store, index: clients.index, tenants, logger });
   onShutdownSignal(logger, async () => {
     await running.close(config.WORKER_SHUTDOWN_TIMEOUT_MS);
     await clients.close();

@@ -1,20 +1,19 @@
 import { tmpdir } from 'node:os';
-import { Worker, type WorkerOptions } from 'bullmq';
+import { Worker, type Processor, type WorkerOptions } from 'bullmq';
 import type { Redis } from 'ioredis';
+import { Cancellations } from '../shared/cancellations.js';
 import type { Config } from '../shared/config.js';
 import type { Logger } from '../shared/logger.js';
+import { closeQueues, createQueues, QUEUE_NAMES, type QueueName } from '../shared/queues.js';
 import type { MediaIndex } from '../shared/storage/media-index.js';
-import { closeQueues, createJobQueues, createWebhookQueue } from '../shared/queues.js';
 import type { ObjectStore } from '../shared/storage/object-store.js';
-import type { Clients } from '../shared/runtime.js';
 import { TenantRegistry, type Tenant } from '../shared/tenants.js';
+import { WorkerMetrics } from '../shared/worker-metrics.js';
 import { createHttpClient } from './fetch/http-client.js';
 import { createGuardedAgents, destroyAgents } from './fetch/ssrf-agents.js';
-import { Cancellations } from '../shared/cancellations.js';
-import { WorkerMetrics } from '../shared/worker-metrics.js';
-import { createProcessors } from './processors/index.js';
-import { webhookBackoffStrategy } from './webhook/retry-delay.js';
+import { checkProcessors, createProcessors } from './processors/index.js';
 import { webhookDeliveryQueuer } from './webhook/queue-delivery.js';
+import { webhookBackoffStrategy } from './webhook/retry-delay.js';
 
 export interface WorkerDeps {
   config: Config;
@@ -22,20 +21,8 @@ export interface WorkerDeps {
   store: ObjectStore;
   index: MediaIndex;
   /** For webhook deliveries: each is signed with its tenant's current `webhookSecret`. */
-  tenants: TenantRegistry;
+  tenants: Tenant[];
   logger: Logger;
-}
-
-/** startWorkers() from the clients a composition root built (worker/main.ts, local/dev.ts). */
-export function startWorkersWith(config: Config, clients: Clients, tenants: Tenant[], logger: Logger): RunningWorkers {
-  return startWorkers({
-    config,
-    connection: clients.redis,
-    store: clients.store,
-    index: clients.index,
-    tenants: new TenantRegistry(tenants),
-    logger,
-  });
 }
 
 export interface RunningWorkers {
@@ -44,7 +31,11 @@ export interface RunningWorkers {
   close(timeoutMs?: number): Promise<void>;
 }
 
-/** One BullMQ Worker per queue that has a processor. */
+const SETTINGS: Partial<Record<QueueName, WorkerOptions['settings']>> = {
+  webhook: { backoffStrategy: webhookBackoffStrategy },
+};
+
+/** One BullMQ Worker per queue, each with its processor; refuses to start when a queue has none. */
 export function startWorkers({ config, connection, store, index, tenants, logger }: WorkerDeps): RunningWorkers {
   const agents = createGuardedAgents({
     allowPrivateNetworks: config.ALLOW_PRIVATE_NETWORKS,
@@ -58,9 +49,9 @@ export function startWorkers({ config, connection, store, index, tenants, logger
     maxRedirects: config.FETCH_MAX_REDIRECTS,
   });
   // Queue handles for what the processors read (a delivery's source job) and add (deliveries).
-  const sources = createJobQueues(connection, config);
-  const webhooks = createWebhookQueue(connection, config);
+  const queues = createQueues(connection, config);
   const cancellations = new Cancellations(connection, config.QUEUE_PREFIX, config.JOB_RETENTION_SECONDS);
+  const metrics = new WorkerMetrics(connection, config.QUEUE_PREFIX);
   const processors = createProcessors(
     {
       store,
@@ -73,24 +64,26 @@ export function startWorkers({ config, connection, store, index, tenants, logger
       downloadConcurrency: config.DOWNLOAD_CONCURRENCY,
       fetchRetries: config.FETCH_RETRIES,
       fetchRetryDelayMs: config.FETCH_RETRY_DELAY_MS,
-      webhook: { http, tenants, store, sources, timeoutMs: config.WEBHOOK_TIMEOUT_MS },
-      onFinal: webhookDeliveryQueuer(webhooks),
-      cancellations,
-      metrics: new WorkerMetrics(connection, config.QUEUE_PREFIX),
+      webhook: {
+        http,
+        tenants: new TenantRegistry(tenants),
+        store,
+        sources: queues,
+        timeoutMs: config.WEBHOOK_TIMEOUT_MS,
+        metrics,
+      },
     },
-    logger,
+    { logger, onFinal: webhookDeliveryQueuer(queues.webhook), cancellations, metrics },
   );
-  const perQueue: Partial<Record<string, WorkerOptions['settings']>> = {
-    webhook: { backoffStrategy: webhookBackoffStrategy },
-  };
-  const workers = Object.entries(processors).map(([queue, processor]) => {
-    const worker = new Worker(queue, processor, {
+  checkProcessors(processors, QUEUE_NAMES);
+  const workers = QUEUE_NAMES.map((queue) => {
+    const worker = new Worker(queue, processors[queue] as Processor, {
       connection,
       prefix: config.QUEUE_PREFIX,
       concurrency: config.WORKER_CONCURRENCY,
       lockDuration: config.WORKER_LOCK_DURATION_MS,
       stalledInterval: config.WORKER_STALLED_INTERVAL_MS,
-      settings: perQueue[queue],
+      settings: SETTINGS[queue],
     });
     worker.on('error', (err) => logger.error({ err, queue }, 'worker error'));
     return worker;
@@ -98,7 +91,7 @@ export function startWorkers({ config, connection, store, index, tenants, logger
   // A cancellation published by any API process reaches the worker running the job (no-op elsewhere).
   const unsubscribe = cancellations.subscribe((jobId) => workers.forEach((w) => w.cancelJob(jobId, 'cancelled')));
   unsubscribe.catch((err: unknown) => logger.error({ err }, 'could not subscribe to cancellations'));
-  logger.info({ queues: Object.keys(processors), concurrency: config.WORKER_CONCURRENCY }, 'workers started');
+  logger.info({ queues: QUEUE_NAMES, concurrency: config.WORKER_CONCURRENCY }, 'workers started');
 
   return {
     workers,
@@ -110,7 +103,7 @@ export function startWorkers({ config, connection, store, index, tenants, logger
         await Promise.all(workers.map((w) => w.close(true)));
       }
       await (await unsubscribe.catch(() => async () => undefined))();
-      await closeQueues({ ...sources, webhook: webhooks });
+      await closeQueues(queues);
       destroyAgents(agents);
     },
   };

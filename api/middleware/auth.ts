@@ -1,5 +1,5 @@
 import type { RequestHandler } from 'express';
-import { UnauthorizedError } from '../../shared/errors.js';
+import { UnauthorizedError } from '../../shared/errors/app-error.js';
 import type { Tenant, TenantRegistry } from '../../shared/tenants.js';
 
 declare module 'express-serve-static-core' {

@@ -1,5 +1,5 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
-import { AppError, NotFoundError, ValidationError } from '../../shared/errors.js';
+import { AppError, NotFoundError, ValidationError } from '../../shared/errors/app-error.js';
 import type { Logger } from '../../shared/logger.js';
 
 /** The one place error bodies are built: `{"error": {"code", "message", "details?"}}`. */

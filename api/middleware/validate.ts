@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { ValidationError } from '../../shared/errors.js';
+import { ValidationError } from '../../shared/errors/app-error.js';
 
 export interface FieldProblem {
   field: string;

@@ -1,19 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
-import type { Server } from 'node:http';
 import type { Queue } from 'bullmq';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { apiDeps } from '../../api/deps.js';
-import { listen } from '../../api/http-server.js';
+import { startFerry } from '../../local/in-process.js';
 import { LOCAL_CREDENTIALS, startLocalStack, type LocalStack } from '../../local/stack.js';
 import { loadConfig, type Config } from '../../shared/config.js';
 import { createLogger } from '../../shared/logger.js';
-import { closeQueues, createJobQueues, createWebhookQueue, type JobQueues } from '../../shared/queues.js';
+import type { FerryQueues } from '../../shared/queues.js';
 import { createClients, type Clients } from '../../shared/runtime.js';
-import { hashApiKey, TenantRegistry, type Tenant } from '../../shared/tenants.js';
-import { startWorkers, type RunningWorkers } from '../../worker/workers.js';
+import { hashApiKey, type Tenant } from '../../shared/tenants.js';
+import type { RunningWorkers } from '../../worker/workers.js';
 
 export const KEY_A = 'test-key-tenant-a';
 export const KEY_B = 'test-key-tenant-b';
@@ -36,7 +33,7 @@ export interface Harness {
   baseUrl: string;
   stack: LocalStack;
   clients: Clients;
-  queues: JobQueues;
+  queues: FerryQueues;
   webhookQueue: Queue;
   /** TEMP_DIR of this harness's workers. */
   tempDir: string;
@@ -55,8 +52,6 @@ export interface Harness {
  * of its own), the real API on a free port and real BullMQ workers.
  */
 export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> {
-  process.env.AWS_ACCESS_KEY_ID = LOCAL_CREDENTIALS.accessKeyId;
-  process.env.AWS_SECRET_ACCESS_KEY = LOCAL_CREDENTIALS.secretAccessKey;
   const bucket = `test-${randomUUID().slice(0, 8)}`;
   const stack = await startLocalStack({ buckets: [bucket] });
   const tempDir = await mkdtemp(join(tmpdir(), 'ferry-test-tmp-'));
@@ -87,31 +82,26 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
     { id: 'tenant-a', apiKeyHashes: [hashApiKey(KEY_A)], webhookSecret: WEBHOOK_SECRET_A, limits: { ...defaults, ...opts.limitsA } },
     { id: 'tenant-b', apiKeyHashes: [hashApiKey(KEY_B)], limits: defaults },
   ];
-  const clients = createClients(config, 'test');
-  await clients.index.ensureTable();
-  const queues = createJobQueues(clients.redis, config);
-  const webhookQueue = createWebhookQueue(clients.redis, config);
-  const workers: RunningWorkers[] = [];
+  const ferry = await startFerry({
+    config,
+    tenants,
+    logger,
+    credentials: LOCAL_CREDENTIALS,
+    name: 'test',
+    workers: opts.workers !== false,
+    ensureMediaTable: true,
+  });
+  const { clients, queues } = ferry;
   const extraClients: Clients[] = [];
   const startWorker = (env: Record<string, string> = {}) => {
     const workerConfig = loadConfig({ ...baseEnv, ...opts.env, ...env });
     // A worker with settings of its own (another S3 endpoint...) gets clients of its own.
-    const own = Object.keys(env).length > 0 ? createClients(workerConfig, 'test-worker') : clients;
-    if (own !== clients) extraClients.push(own);
-    const w = startWorkers({
-      config: workerConfig,
-      connection: own.redis,
-      store: own.store,
-      index: own.index,
-      tenants: new TenantRegistry(tenants),
-      logger,
-    });
-    workers.push(w);
-    return w;
+    if (Object.keys(env).length === 0) return ferry.startWorker(workerConfig);
+    const own = createClients(workerConfig, 'test-worker', { credentials: LOCAL_CREDENTIALS });
+    extraClients.push(own);
+    return ferry.startWorker(workerConfig, own);
   };
-  if (opts.workers !== false) startWorker();
-  const http = await listen(apiDeps(config, clients, queues, webhookQueue, tenants, logger));
-  const baseUrl = `http://127.0.0.1:${((http.server as Server).address() as AddressInfo).port}`;
+  const baseUrl = ferry.http!.url;
 
   const request: Harness['request'] = async (method, path, o = {}) => {
     const headers: Record<string, string> = { ...o.headers };
@@ -136,7 +126,7 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
     stack,
     clients,
     queues,
-    webhookQueue,
+    webhookQueue: queues.webhook,
     tempDir,
     request,
     startWorker,
@@ -156,13 +146,8 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
     },
     tempFiles: async () => readdir(tempDir, { recursive: true }),
     async close() {
-      await http.close();
-      await Promise.all(workers.map((w) => w.close(5000)));
+      await ferry.close({ workerTimeoutMs: 5000, obliterate: true });
       await Promise.all(extraClients.map((c) => c.close()));
-      const all = { ...queues, webhook: webhookQueue };
-      await Promise.all(Object.values(all).map((q) => q.obliterate({ force: true }).catch(() => undefined)));
-      await closeQueues(all);
-      await clients.close();
       await stack.close();
       await rm(tempDir, { recursive: true, force: true });
     },

@@ -4,10 +4,11 @@ import formats from 'ajv-formats';
 import type { Express } from 'express';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../api/app.js';
-import { JobRateLimiter } from '../../api/middleware/rate-limit.js';
-import { apiDeps } from '../../api/deps.js';
+import { JobRateLimiter } from '../../api/jobs/job-rate-limiter.js';
+import { createApiDeps } from '../../api/deps.js';
 import { listen } from '../../api/http-server.js';
 import { solidPng } from '../../local/sample-files.js';
+import { LOCAL_CREDENTIALS } from '../../local/stack.js';
 import { loadConfig } from '../../shared/config.js';
 import { createLogger } from '../../shared/logger.js';
 import { createClients } from '../../shared/runtime.js';
@@ -134,7 +135,7 @@ describe('GET /openapi.json', () => {
   });
 
   it('lists exactly the routes the app serves', () => {
-    const app = createApp(apiDeps(h.config, h.clients, h.queues, h.webhookQueue, [], createLogger('silent')));
+    const app = createApp(createApiDeps({ config: h.config, clients: h.clients, queues: h.queues, tenants: [], logger: createLogger('silent') }));
     const routes = appRoutes(app);
     expect(routes).toContain('POST /v1/zips');
     expect(documentedRoutes()).toEqual(routes);
@@ -345,8 +346,9 @@ describe('real responses match the document', () => {
 
     // A second API on the same stack whose bucket does not exist: S3 answers, but not ready.
     const config = loadConfig({ ...h.env, S3_BUCKET: 'ferry-no-such-bucket' });
-    const clients = createClients(config, 'test-unready');
-    const api = await listen(apiDeps(config, clients, h.queues, h.webhookQueue, [], createLogger('silent')));
+    const clients = createClients(config, 'test-unready', { credentials: LOCAL_CREDENTIALS });
+    const deps = createApiDeps({ config, clients, queues: h.queues, tenants: [], logger: createLogger('silent') });
+    const api = await listen(createApp(deps), 0, '127.0.0.1');
     try {
       const { port } = api.server.address() as { port: number };
       const res = await fetch(`http://127.0.0.1:${port}/readyz`);

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { JobRateLimiter } from '../../api/middleware/rate-limit.js';
+import { JobRateLimiter } from '../../api/jobs/job-rate-limiter.js';
 import { KEY_B, startHarness, type Harness } from '../helpers/harness.js';
 
 let h: Harness;

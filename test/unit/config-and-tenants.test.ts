@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../shared/config.js';
-import { ConfigError } from '../../shared/errors.js';
-import { newJobId, parseJobId } from '../../shared/job-id.js';
-import { formatFailure, parseFailure } from '../../shared/job-failure.js';
+import { ConfigError } from '../../shared/errors/app-error.js';
+import { newJobId, parseJobId } from '../../api/jobs/job-id.js';
+import { formatFailure, parseFailure } from '../../shared/errors/job-failure.js';
 import { hashApiKey, loadTenants, TenantRegistry } from '../../shared/tenants.js';
 
 describe('loadConfig', () => {

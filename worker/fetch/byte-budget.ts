@@ -1,4 +1,4 @@
-import { FetchError } from '../../shared/errors.js';
+import { FetchError } from '../../shared/errors/app-error.js';
 
 /** The bytes a whole job may still download, shared by its concurrent downloads. */
 export class ByteBudget {

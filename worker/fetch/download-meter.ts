@@ -1,6 +1,6 @@
 import { createHash, type Hash } from 'node:crypto';
 import { Transform, type TransformCallback } from 'node:stream';
-import { FetchError } from '../../shared/errors.js';
+import { FetchError } from '../../shared/errors/app-error.js';
 import type { ByteBudget } from './byte-budget.js';
 import { isTypeAllowed, SNIFF_BYTES, sniffContentType } from './content-type.js';
 

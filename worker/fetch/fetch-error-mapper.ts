@@ -1,5 +1,5 @@
 import { HTTPError, MaxRedirectsError, RequestError, TimeoutError } from 'got';
-import { FetchError } from '../../shared/errors.js';
+import { FetchError } from '../../shared/errors/app-error.js';
 import { isBlockedAddressError } from './ssrf-agents.js';
 
 /** Turns whatever a download threw into a FetchError with a stable code and a permanent/transient verdict. */

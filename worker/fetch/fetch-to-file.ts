@@ -2,7 +2,7 @@ import { createWriteStream } from 'node:fs';
 import { pipeline } from 'node:stream/promises';
 import contentDisposition from 'content-disposition';
 import { RequestError, type Got } from 'got';
-import { FetchError } from '../../shared/errors.js';
+import { FetchError } from '../../shared/errors/app-error.js';
 import type { ByteBudget } from './byte-budget.js';
 import { DownloadMeter } from './download-meter.js';
 import { toFetchError } from './fetch-error-mapper.js';

@@ -1,8 +1,6 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Got } from 'got';
-import type { ZipJobData } from '../../shared/jobs.js';
-import type { ProgressReporter } from '../processors/progress-reporter.js';
 import { ByteBudget } from './byte-budget.js';
 import { fetchToFile, type FetchedFile } from './fetch-to-file.js';
 import { retryTransient } from './retry-transient.js';
@@ -14,10 +12,20 @@ export interface DownloadSettings {
   fetchRetryDelayMs: number;
 }
 
+/** What one job may download. */
+export interface FetchLimits {
+  maxFileBytes: number;
+  /** Every file of the job together. */
+  maxJobBytes: number;
+  /** Media types a file may have, `image/*` style. */
+  allowedTypes: string[];
+}
+
 export interface JobDownloadsOptions {
   jobId: string;
-  limits: ZipJobData['limits'];
-  progress: ProgressReporter;
+  limits: FetchLimits;
+  /** Hears every chunk's size as it arrives. */
+  onBytes: (n: number) => void;
   /** Compute each file's MD5 as well (see DownloadMeter). */
   md5?: boolean;
   /** The job's own signal (cancellation, shutdown). */
@@ -58,7 +66,7 @@ export class JobDownloads {
 
   /** Downloads `url` to `pathFor(index)`; throws FetchError for a URL that cannot be fetched. */
   download(url: string, index: number): Promise<FetchedFile> {
-    const { limits, progress } = this.options;
+    const { limits, onBytes } = this.options;
     return retryTransient(
       () =>
         fetchToFile(this.settings.http, {
@@ -69,7 +77,7 @@ export class JobDownloads {
           budget: this.budget,
           md5: this.options.md5,
           signal: this.signal,
-          onBytes: (n) => progress.bytes(n),
+          onBytes,
         }),
       { attempts: this.settings.fetchRetries + 1, baseDelayMs: this.settings.fetchRetryDelayMs, signal: this.signal },
     );

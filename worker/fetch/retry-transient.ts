@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { FetchError } from '../../shared/errors.js';
+import { FetchError } from '../../shared/errors/app-error.js';
 
 export interface RetryOptions {
   /** Total tries, the first included. */

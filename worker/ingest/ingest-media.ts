@@ -1,5 +1,5 @@
-import type { IngestItem, IngestJobData, IngestJobResult } from '../../shared/jobs.js';
-import { FetchError } from '../../shared/errors.js';
+import type { IngestItem, IngestJobData, IngestJobResult } from '../../shared/jobs/ingest.job.js';
+import { FetchError } from '../../shared/errors/app-error.js';
 import type { Logger } from '../../shared/logger.js';
 import type { MediaIndex, MediaRecord } from '../../shared/storage/media-index.js';
 import type { ObjectStore } from '../../shared/storage/object-store.js';
@@ -7,8 +7,8 @@ import { publicObjectUrl } from '../../shared/storage/public-url.js';
 import { mediaKey } from '../../shared/url-normalize.js';
 import { CompletionPool } from '../fetch/completion-pool.js';
 import { JobDownloads, type DownloadSettings } from '../fetch/job-downloads.js';
-import type { ProgressReporter } from '../processors/progress-reporter.js';
-import { partSizeFor } from '../zip/part-size.js';
+import type { ProgressSink } from '../runtime/progress-sink.js';
+import { partSizeFor } from '../upload/part-size.js';
 import { storeMedia } from './store-media.js';
 
 export interface IngestDeps extends DownloadSettings {
@@ -25,7 +25,7 @@ export interface IngestDeps extends DownloadSettings {
 export interface IngestRequest {
   jobId: string;
   data: IngestJobData;
-  progress: ProgressReporter;
+  progress: ProgressSink;
   signal?: AbortSignal;
 }
 
@@ -63,7 +63,7 @@ export async function ingestMedia(deps: IngestDeps, req: IngestRequest): Promise
   deps.logger.info({ urls: data.urls.length, known: known.size, toFetch: missing.length }, 'ingest plan');
   if (missing.length === 0) return { items: itemsInInputOrder(data.urls, pks, outcomes) };
 
-  const downloads = await JobDownloads.open(deps, { jobId, limits: data.limits, progress, md5: true, signal: req.signal });
+  const downloads = await JobDownloads.open(deps, { jobId, limits: data.limits, onBytes: (n) => progress.bytes(n), md5: true, signal: req.signal });
   const pool = new CompletionPool(missing, deps.downloadConcurrency, async ([pk, url], index) => {
     try {
       const file = await downloads.download(url, index);

@@ -1,4 +1,4 @@
-import { FetchError } from '../../shared/errors.js';
+import { FetchError } from '../../shared/errors/app-error.js';
 import type { ObjectStore } from '../../shared/storage/object-store.js';
 import type { FetchedFile } from '../fetch/fetch-to-file.js';
 import { mediaObjectKey } from './media-object-key.js';

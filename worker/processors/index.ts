@@ -1,31 +1,31 @@
 import type { Processor } from 'bullmq';
-import type { Cancellations } from '../../shared/cancellations.js';
-import type { QueueName } from '../../shared/jobs.js';
-import type { WorkerMetrics } from '../../shared/worker-metrics.js';
-import type { Logger } from '../../shared/logger.js';
+import type { JobDataOf, JobResultOf, JobType } from '../../shared/jobs/registry.js';
+import type { WebhookJobData, WebhookJobResult } from '../../shared/jobs/webhook-delivery.js';
+import type { QueueName } from '../../shared/queues.js';
 import type { IngestDeps } from '../ingest/ingest-media.js';
-import type { FinalStateListener } from '../webhook/queue-delivery.js';
+import type { ProcessorRuntime } from '../runtime/define-processor.js';
 import type { BuildZipDeps } from '../zip/build-zip.js';
 import { createIngestProcessor } from './ingest.processor.js';
 import { createWebhookProcessor, type WebhookDeps } from './webhook.processor.js';
 import { createZipProcessor } from './zip.processor.js';
 
-export type ProcessorDeps = Omit<BuildZipDeps & IngestDeps, 'logger'> & {
-  webhook: WebhookDeps;
-  /** Hears zip and ingest jobs that are done for good: queues their webhook deliveries. */
-  onFinal: FinalStateListener;
-  cancellations: Cancellations;
-  metrics: WorkerMetrics;
+/** Exactly one processor per queue: a job kind in the registry without one here does not compile. */
+export type ProcessorMap = { [T in JobType]: Processor<JobDataOf<T>, JobResultOf<T>> } & {
+  webhook: Processor<WebhookJobData, WebhookJobResult>;
 };
 
-/** Exactly one handler per queue. */
-export function createProcessors(
-  { webhook, onFinal, cancellations, metrics, ...deps }: ProcessorDeps,
-  logger: Logger,
-): Record<QueueName, Processor> {
+export type ProcessorDeps = Omit<BuildZipDeps & IngestDeps, 'logger'> & { webhook: WebhookDeps };
+
+export function createProcessors({ webhook, ...deps }: ProcessorDeps, runtime: ProcessorRuntime): ProcessorMap {
   return {
-    zip: createZipProcessor({ ...deps, logger }, logger, { onFinal, cancellations, metrics }),
-    ingest: createIngestProcessor({ ...deps, logger }, logger, { onFinal, cancellations, metrics }),
-    webhook: createWebhookProcessor({ ...webhook, metrics }, logger),
+    zip: createZipProcessor(deps, runtime),
+    ingest: createIngestProcessor(deps, runtime),
+    webhook: createWebhookProcessor(webhook, runtime),
   };
+}
+
+/** Refuses to start when a queue has no processor (a map built around the types, e.g. from plain JS). */
+export function checkProcessors(processors: Partial<Record<QueueName, unknown>>, queues: readonly QueueName[]): void {
+  const missing = queues.filter((q) => typeof processors[q] !== 'function');
+  if (missing.length > 0) throw new Error(`no processor for queue(s): ${missing.join(', ')}`);
 }

@@ -1,4 +1,6 @@
 import type { MinimalJob } from 'bullmq';
+import type { ErrorCode } from '../../shared/errors/codes.js';
+import { RetryJobError } from '../runtime/job-errors.js';
 
 /** The longest wait a `Retry-After` may ask for; anything longer is read as this. */
 const MAX_RETRY_AFTER_MS = 6 * 3600_000;
@@ -22,12 +24,11 @@ export function parseRetryAfter(value: string | undefined, now = Date.now()): nu
 }
 
 /** Thrown for a delivery worth retrying; carries the receiver's `Retry-After`, if it sent one. */
-export class WebhookRetryError extends Error {
+export class WebhookRetryError extends RetryJobError {
   readonly retryAfterMs?: number;
 
-  constructor(message: string, retryAfterMs?: number, cause?: unknown) {
-    super(message, { cause });
-    this.name = 'WebhookRetryError';
+  constructor(code: ErrorCode, message: string, retryAfterMs?: number, cause?: unknown) {
+    super(code, message, { cause });
     this.retryAfterMs = retryAfterMs;
   }
 }

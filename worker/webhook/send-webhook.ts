@@ -1,8 +1,7 @@
-import { UnrecoverableError } from 'bullmq';
 import type { Got } from 'got';
-import { formatFailure } from '../../shared/job-failure.js';
 import { webhookHeaders } from '../../shared/webhooks.js';
 import { isBlockedAddressError } from '../fetch/ssrf-agents.js';
+import { failJob } from '../runtime/job-errors.js';
 import { parseRetryAfter, WebhookRetryError } from './retry-delay.js';
 
 export interface WebhookRequest {
@@ -21,7 +20,7 @@ export interface WebhookAttempt {
 }
 
 /**
- * One signed POST through the SSRF-guarded client. Resolves on 2xx. Throws UnrecoverableError when retrying is
+ * One signed POST through the SSRF-guarded client. Resolves on 2xx. Throws a final failure when retrying is
  * pointless (410 Gone, an address the guard refuses) and WebhookRetryError for anything else, including a 3xx:
  * redirects are not followed, since the receiver's URL is the one the tenant registered. `onAttempt` hears the
  * outcome before the promise settles.
@@ -41,13 +40,13 @@ export async function sendWebhook(http: Got, req: WebhookRequest, onAttempt: (a:
     const blocked = isBlockedAddressError(err);
     const message = blocked ? 'The address is not allowed (SSRF guard)' : err instanceof Error ? err.message : String(err);
     await onAttempt({ error: message });
-    if (blocked) throw new UnrecoverableError(formatFailure('blocked_address', message));
-    throw new WebhookRetryError(formatFailure('webhook_unreachable', message), undefined, err);
+    if (blocked) throw failJob('blocked_address', message);
+    throw new WebhookRetryError('webhook_unreachable', message, undefined, err);
   }
   const status = response.statusCode;
   await onAttempt({ status });
   if (status >= 200 && status < 300) return status;
-  if (status === 410) throw new UnrecoverableError(formatFailure('webhook_gone', 'The receiver answered 410 Gone'));
+  if (status === 410) throw failJob('webhook_gone', 'The receiver answered 410 Gone');
   const retryAfter = response.headers['retry-after'];
-  throw new WebhookRetryError(formatFailure('webhook_http_error', `The receiver answered ${status}`), parseRetryAfter(retryAfter));
+  throw new WebhookRetryError('webhook_http_error', `The receiver answered ${status}`, parseRetryAfter(retryAfter));
 }

@@ -1,14 +1,15 @@
 import { createReadStream } from 'node:fs';
 import type { Logger } from '../../shared/logger.js';
-import { AppError, FetchError } from '../../shared/errors.js';
-import type { FileFailure, ZipEntry, ZipJobData, ZipJobResult } from '../../shared/jobs.js';
+import { AppError, FetchError } from '../../shared/errors/app-error.js';
+import type { FileFailure } from '../../shared/jobs/common.js';
+import type { ZipEntry, ZipJobData, ZipJobResult } from '../../shared/jobs/zip.job.js';
 import type { ObjectStore } from '../../shared/storage/object-store.js';
 import { CompletionPool } from '../fetch/completion-pool.js';
 import { JobDownloads, type DownloadSettings } from '../fetch/job-downloads.js';
-import type { ProgressReporter } from '../processors/progress-reporter.js';
+import type { ProgressSink } from '../runtime/progress-sink.js';
 import { shouldStore } from './compression.js';
 import { deriveEntryName, EntryNameAllocator, sanitizeEntryName } from './entry-names.js';
-import { maxArchiveBytes, partSizeFor } from './part-size.js';
+import { maxArchiveBytes, partSizeFor } from '../upload/part-size.js';
 import { ZipUpload } from './zip-upload.js';
 import { zipObjectKey } from './zip-key.js';
 
@@ -22,7 +23,7 @@ export interface BuildZipDeps extends DownloadSettings {
 export interface BuildZipRequest {
   jobId: string;
   data: ZipJobData;
-  progress: ProgressReporter;
+  progress: ProgressSink;
   signal?: AbortSignal;
 }
 
@@ -57,7 +58,7 @@ export async function buildZip(deps: BuildZipDeps, req: BuildZipRequest): Promis
   const aborted = await deps.store.abortIncompleteUploads(key);
   if (aborted > 0) deps.logger.warn({ key, aborted }, 'aborted multipart uploads left by an earlier attempt');
 
-  const downloads = await JobDownloads.open(deps, { jobId, limits: data.limits, progress, signal: req.signal });
+  const downloads = await JobDownloads.open(deps, { jobId, limits: data.limits, onBytes: (n) => progress.bytes(n), signal: req.signal });
   const upload = new ZipUpload(deps.store, {
     key,
     partSize: partSizeFor(maxArchiveBytes(data.limits.maxJobBytes, files.length)),

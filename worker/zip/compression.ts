@@ -1,4 +1,4 @@
-import type { ZipOptions } from '../../shared/jobs.js';
+import type { ZipOptions } from '../../shared/jobs/zip.job.js';
 
 /** Types whose bytes are already compressed: deflating them costs CPU and saves nothing. */
 const COMPRESSED = [

@@ -1,0 +1,63 @@
+import { z } from 'zod';
+import type { JobKind } from '../../shared/jobs/job-kind.js';
+import type { JobDataOf, JobType } from '../../shared/jobs/registry.js';
+import { checkJobRequest } from '../jobs/check-job-request.js';
+import { enqueueJob } from '../jobs/enqueue-job.js';
+import { tenantOf } from '../middleware/auth.js';
+import { rateLimitJobs } from '../middleware/rate-limit.js';
+import { parseBody } from '../middleware/validate.js';
+import { ERRORS, error, json } from '../openapi/common.js';
+import { defineRoute, type Route } from '../route.js';
+import { acceptedJobSchema } from '../schemas.js';
+
+const accepted = (description: string) => ({
+  ...json(description, acceptedJobSchema),
+  headers: z.object({ Location: z.string().meta({ description: 'The job’s URL, the same as `statusUrl`.' }) }),
+});
+
+/** POST <kind.path>: validates the body with the kind's schema, queues the job and answers 202 at once. */
+export function createJobRoute(kind: JobKind): Route {
+  return defineRoute({
+    method: 'post',
+    path: kind.path,
+    handlers: ({ config, queues, idempotency, limiter, metrics, logger }) => [
+      rateLimitJobs(limiter, (err) => logger.warn({ err }, 'rate limit: giving a slot back failed')),
+      async (req, res) => {
+        const tenant = tenantOf(req);
+        const body = parseBody(kind.request, req.body) as { webhook?: { url: string } };
+        checkJobRequest(config, tenant, kind.files(body), body.webhook);
+        const data = kind.data.parse(kind.toData(body, { tenant, config })) as JobDataOf<JobType>;
+        res.on('finish', () => {
+          if (res.statusCode === 202) metrics.jobsCreated.inc({ type: kind.type });
+        });
+        await enqueueJob({ req, res, queues, idempotency, type: kind.type as JobType, tenant: tenant.id, data });
+      },
+    ],
+    docs: {
+      operationId: kind.docs.operationId,
+      summary: kind.docs.summary,
+      requestParams: {
+        header: z.object({
+          'Idempotency-Key': z
+            .string()
+            .regex(/^[\x21-\x7e]{1,255}$/)
+            .optional()
+            .meta({ description: 'The same key and body from the same tenant within 24 h return the first job (200).' }),
+        }),
+      },
+      requestBody: { required: true, content: { 'application/json': { schema: kind.request } } },
+      responses: {
+        200: accepted('A replay of an earlier request with the same `Idempotency-Key`: its job.'),
+        202: accepted('Queued; poll the job at `statusUrl`.'),
+        400: ERRORS[400],
+        413: ERRORS[413],
+        415: ERRORS[415],
+        422: error('`Idempotency-Key` already used with a different body (code `idempotency_key_reused`).'),
+        429: {
+          ...error('Too many jobs: `details` holds `limit` (jobs per minute) and `retryAfter` (seconds).'),
+          headers: z.object({ 'Retry-After': z.string().meta({ description: 'Seconds until the next job can be created.' }) }),
+        },
+      },
+    },
+  });
+}

@@ -1,0 +1,44 @@
+import { json } from '../openapi/common.js';
+import { defineRoute } from '../route.js';
+import { readinessSchema } from '../schemas.js';
+
+const PROBE_TIMEOUT_MS = 3000;
+
+function withTimeout(p: Promise<unknown>, ms: number): Promise<unknown> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+  });
+  return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
+}
+
+/** GET /readyz: 200 when Redis, S3 and DynamoDB answer, 503 with the failing checks otherwise. */
+export const getReadinessRoute = defineRoute({
+  method: 'get',
+  path: '/readyz',
+  handlers: ({ readiness }) => [
+    async (_req, res) => {
+      const entries = await Promise.all(
+        Object.entries(readiness).map(async ([name, probe]) => {
+          try {
+            await withTimeout(probe(), PROBE_TIMEOUT_MS);
+            return [name, { ok: true }] as const;
+          } catch (err) {
+            return [name, { ok: false, error: (err as Error).message || (err as Error).name }] as const;
+          }
+        }),
+      );
+      const checks = Object.fromEntries(entries);
+      const ready = entries.every(([, c]) => c.ok);
+      res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not_ready', checks });
+    },
+  ],
+  docs: {
+    operationId: 'getReadiness',
+    summary: 'Readiness: Redis, S3 and DynamoDB answer',
+    responses: {
+      200: json('Every dependency answers.', readinessSchema),
+      503: json('A dependency does not answer.', readinessSchema),
+    },
+  },
+});

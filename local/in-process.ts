@@ -1,0 +1,98 @@
+import express, { type RequestHandler } from 'express';
+import { createApp } from '../api/app.js';
+import { createApiDeps } from '../api/deps.js';
+import { listen, type HttpServer } from '../api/http-server.js';
+import type { Config } from '../shared/config.js';
+import type { Logger } from '../shared/logger.js';
+import { allQueues, closeQueues, createQueues, type FerryQueues } from '../shared/queues.js';
+import { createClients, type Clients } from '../shared/runtime.js';
+import type { AwsCredentials } from '../shared/storage/s3-client.js';
+import type { Tenant } from '../shared/tenants.js';
+import { startWorkers, type RunningWorkers } from '../worker/workers.js';
+
+export interface FerryOptions {
+  config: Config;
+  tenants: Tenant[];
+  logger: Logger;
+  /** S3/DynamoDB credentials (the embedded stack's); the SDK's default chain when absent. */
+  credentials?: AwsCredentials;
+  /** Name of the Redis connections (CLIENT LIST). */
+  name?: string;
+  /** Serve the API on config.PORT/HOST (default true). */
+  api?: boolean;
+  /** Start one set of workers (default true); more with `startWorker()`. */
+  workers?: boolean;
+  /** Handlers mounted in front of the API (dev mode's sample files). */
+  before?: RequestHandler[];
+  /** Create the DynamoDB media table first when it is missing (the embedded stack starts without it). */
+  ensureMediaTable?: boolean;
+}
+
+export interface CloseOptions {
+  /** How long running jobs may take to finish before they are handed back (default 30 s). */
+  workerTimeoutMs?: number;
+  /** Remove every job and key of the queues once the workers are stopped (tests and benchmarks). */
+  obliterate?: boolean;
+}
+
+/** A whole ferry in this process: what dev mode, the test harness and the benchmarks run. */
+export interface Ferry {
+  config: Config;
+  clients: Clients;
+  queues: FerryQueues;
+  /** The API, when it was asked for. */
+  http?: HttpServer;
+  /** Whether `ensureMediaTable` had to create the table. */
+  createdMediaTable: boolean;
+  /** Starts another set of workers, with settings and clients of its own when given. */
+  startWorker(config?: Config, clients?: Clients): RunningWorkers;
+  /** Stops the API, then the workers, then the queues and clients. */
+  close(options?: CloseOptions): Promise<void>;
+}
+
+/** Builds the clients and queues once, then the API and workers on them: the one in-process composition. */
+export async function startFerry(o: FerryOptions): Promise<Ferry> {
+  const { config, tenants, logger } = o;
+  const clients = createClients(config, o.name ?? 'ferry', { credentials: o.credentials });
+  const createdMediaTable = o.ensureMediaTable ? await clients.index.ensureTable() : false;
+  const queues = createQueues(clients.redis, config);
+  const workers: RunningWorkers[] = [];
+  const startWorker = (workerConfig = config, own = clients) => {
+    const running = startWorkers({
+      config: workerConfig,
+      connection: own.redis,
+      store: own.store,
+      index: own.index,
+      tenants,
+      logger,
+    });
+    workers.push(running);
+    return running;
+  };
+  if (o.workers !== false) startWorker();
+  let http: HttpServer | undefined;
+  if (o.api !== false) {
+    const app = express();
+    app.disable('x-powered-by');
+    if (o.before) app.use(...o.before);
+    app.use(createApp(createApiDeps({ config, clients, queues, tenants, logger })));
+    http = await listen(app, config.PORT, config.HOST);
+  }
+  return {
+    config,
+    clients,
+    queues,
+    http,
+    createdMediaTable,
+    startWorker,
+    async close({ workerTimeoutMs, obliterate = false } = {}) {
+      await http?.close();
+      await Promise.all(workers.map((w) => w.close(workerTimeoutMs)));
+      if (obliterate) {
+        await Promise.all(allQueues(queues).map((q) => q.obliterate({ force: true }).catch(() => undefined)));
+      }
+      await closeQueues(queues);
+      await clients.close();
+    },
+  };
+}

@@ -1,0 +1,74 @@
+/**
+ * Whether a job that fails with a code is tried again: `never` (another attempt cannot help), `yes` (attempts and
+ * backoff apply) or `per_error` (the error says: a FetchError's `permanent`, e.g. 5xx yes, 4xx no).
+ */
+export type Retry = 'never' | 'yes' | 'per_error';
+
+export interface ErrorCodeInfo {
+  /** The HTTP status when the API answers with this code; absent for codes that only appear inside a job. */
+  status?: number;
+  retry: Retry;
+  description: string;
+}
+
+/**
+ * THE list of error codes ferry gives clients: in error bodies, a job's `error`, a failed URL's entry and webhook
+ * verification. A code not listed here does not compile.
+ */
+export const ERROR_CODES = {
+  // The API's answers.
+  invalid_request: { status: 400, retry: 'never', description: 'The request is invalid: `details` names every field.' },
+  invalid_json: { status: 400, retry: 'never', description: 'The body is not valid JSON.' },
+  unauthorized: { status: 401, retry: 'never', description: 'No valid API key.' },
+  not_found: { status: 404, retry: 'never', description: 'Not found, or not this tenant’s (a URL answered 404 or 410).' },
+  job_finished: { status: 409, retry: 'never', description: 'The job has already finished.' },
+  payload_too_large: { status: 413, retry: 'never', description: 'The body is larger than the configured limit.' },
+  unsupported_encoding: { status: 415, retry: 'never', description: 'The body’s Content-Encoding or charset is not supported.' },
+  idempotency_key_reused: { status: 422, retry: 'never', description: 'The Idempotency-Key was used with another body.' },
+  rate_limited: { status: 429, retry: 'never', description: 'The tenant’s jobs per minute are used up.' },
+  webhook_not_configured: { status: 400, retry: 'never', description: 'The tenant has no webhookSecret to sign with.' },
+  internal_error: { status: 500, retry: 'yes', description: 'Something failed inside ferry; it is logged.' },
+  invalid_config: { retry: 'never', description: 'The configuration cannot be used (start-up only).' },
+
+  // A job's own failures.
+  invalid_job: { retry: 'never', description: 'The queued payload does not match its contract.' },
+  cancelled: { retry: 'never', description: 'Cancelled by the client.' },
+  no_files: { retry: 'never', description: 'None of the job’s URLs could be fetched.' },
+
+  // One URL's failures (a job's `failures`, an ingest item's `error`, or the job's error with onError=fail).
+  http_error: { retry: 'per_error', description: 'The server answered an error status (5xx, 408 and 429 are retried).' },
+  type_not_allowed: { retry: 'never', description: 'The file’s sniffed type is not in the tenant’s allowedTypes.' },
+  file_too_large: { retry: 'never', description: 'The file is larger than maxFileBytes.' },
+  job_too_large: { retry: 'never', description: 'The job’s downloads exceed maxJobBytes.' },
+  blocked_address: { retry: 'never', description: 'The address is refused by the SSRF guard.' },
+  timeout: { retry: 'yes', description: 'The download timed out.' },
+  too_many_redirects: { retry: 'never', description: 'More redirects than FETCH_MAX_REDIRECTS.' },
+  network_error: { retry: 'yes', description: 'The connection failed or was reset.' },
+  checksum_mismatch: { retry: 'never', description: 'S3 stored other bytes than were downloaded.' },
+
+  // Webhook deliveries.
+  webhook_unreachable: { retry: 'yes', description: 'The receiver could not be reached.' },
+  webhook_http_error: { retry: 'yes', description: 'The receiver answered a non-2xx status.' },
+  webhook_gone: { retry: 'never', description: 'The receiver answered 410 Gone.' },
+  job_gone: { retry: 'never', description: 'The job a delivery is about no longer exists.' },
+  job_not_finished: { retry: 'yes', description: 'The job a delivery is about has not finished yet.' },
+
+  // verifyWebhook's verdicts, for receivers (answer them with a 4xx).
+  missing_headers: { retry: 'never', description: 'A Standard Webhooks header is missing.' },
+  invalid_timestamp: { retry: 'never', description: '`webhook-timestamp` is not integer seconds.' },
+  timestamp_out_of_range: { retry: 'never', description: '`webhook-timestamp` is outside the tolerance.' },
+  invalid_signature: { retry: 'never', description: 'No signature matches any of the secrets.' },
+} as const satisfies Record<string, ErrorCodeInfo>;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+/** True for a string that is one of {@link ERROR_CODES}. */
+export function isErrorCode(code: string): code is ErrorCode {
+  return Object.hasOwn(ERROR_CODES, code);
+}
+
+/** The HTTP status of a code the API answers with (500 for job-only codes). */
+export function statusOf(code: ErrorCode): number {
+  const info: ErrorCodeInfo = ERROR_CODES[code];
+  return info.status ?? 500;
+}

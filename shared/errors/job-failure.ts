@@ -1,0 +1,23 @@
+import { isErrorCode, type ErrorCode } from './codes.js';
+
+/** A job's failure as the job document shows it. */
+export interface JobFailure {
+  code: ErrorCode;
+  message: string;
+}
+
+/**
+ * BullMQ keeps only a message for a failed job; the error code travels in front of it as `code: message`
+ * so the job document can show `{code, message}`.
+ */
+export function formatFailure(code: ErrorCode, message: string): string {
+  return `${code}: ${message}`;
+}
+
+/** The `{code, message}` of a failed job's reason; a reason ferry did not format reads as `internal_error`. */
+export function parseFailure(reason: string | undefined): JobFailure | undefined {
+  if (!reason) return undefined;
+  const match = /^([a-z][a-z0-9_]*): ([\s\S]*)$/.exec(reason);
+  if (!match || !isErrorCode(match[1]!)) return { code: 'internal_error', message: reason };
+  return { code: match[1], message: match[2]! };
+}

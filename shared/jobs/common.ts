@@ -1,0 +1,65 @@
+import { z } from 'zod';
+
+/*
+ * Pieces every job kind's contract is built from. A kind's own schemas live in `<kind>.job.ts` beside this file.
+ */
+
+export const MAX_URL_LENGTH = 2048;
+// Control characters (C0, DEL, C1) are never allowed in names.
+// eslint-disable-next-line no-control-regex
+const CONTROL_CHARS = /[\u0000-\u001f\u007f-\u009f]/;
+
+/** True when `s` holds no control character. */
+export const noControlChars = (s: string): boolean => !CONTROL_CHARS.test(s);
+
+/** An absolute http(s) URL without credentials, at most 2048 characters. */
+export const httpUrlSchema = z
+  .string()
+  .max(MAX_URL_LENGTH, `must be at most ${MAX_URL_LENGTH} characters`)
+  .superRefine((value, ctx) => {
+    let url: URL;
+    try {
+      url = new URL(value);
+    } catch {
+      ctx.addIssue({ code: 'custom', message: 'is not a valid URL' });
+      return;
+    }
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+      ctx.addIssue({ code: 'custom', message: 'must use http or https' });
+    }
+    if (url.username !== '' || url.password !== '') {
+      ctx.addIssue({ code: 'custom', message: 'must not contain credentials' });
+    }
+  });
+
+/** `webhook` of a job-creating request: where the job's final state is POSTed. */
+export const webhookRequestSchema = z.strictObject({ url: httpUrlSchema });
+
+/** The part of a tenant's limits a worker enforces, copied into the job so it cannot change under it. */
+export const jobLimitsSchema = z.object({
+  maxFileBytes: z.number().int().positive(),
+  maxJobBytes: z.number().int().positive(),
+  allowedTypes: z.array(z.string()),
+});
+export type JobLimits = z.infer<typeof jobLimitsSchema>;
+
+/** What every job's queue payload carries, whatever its kind. */
+export const baseJobDataSchema = z.object({
+  tenant: z.string(),
+  webhook: z.object({ url: z.string() }).optional(),
+});
+export type BaseJobData = z.infer<typeof baseJobDataSchema>;
+
+export const fileFailureSchema = z.object({ url: z.string(), code: z.string(), message: z.string() });
+export type FileFailure = z.infer<typeof fileFailureSchema>;
+
+const count = z.number().int().nonnegative();
+
+/** A job's progress as workers report it and the job document shows it. */
+export const jobProgressSchema = z.object({
+  filesTotal: count,
+  filesDone: count,
+  filesFailed: count,
+  bytesDownloaded: count,
+});
+export type JobProgress = z.infer<typeof jobProgressSchema>;

@@ -1,0 +1,148 @@
+import { z } from 'zod';
+import {
+  baseJobDataSchema,
+  fileFailureSchema,
+  httpUrlSchema,
+  jobLimitsSchema,
+  noControlChars,
+  webhookRequestSchema,
+} from './common.js';
+import { workerLimits } from './worker-limits.js';
+import { defineJobKind, type ResultViewContext } from './job-kind.js';
+
+/** An entry name inside the archive; folders with `/`. Sanitised again by the worker. */
+export const entryNameSchema = z
+  .string()
+  .min(1, 'must not be empty')
+  .max(1024, 'must be at most 1024 characters')
+  .refine(noControlChars, 'must not contain control characters');
+
+/** The archive's file name, without folders; `.zip` is added when missing. */
+export const archiveFilenameSchema = z
+  .string()
+  .trim()
+  .min(1, 'must not be empty')
+  .max(200, 'must be at most 200 characters')
+  .refine(noControlChars, 'must not contain control characters')
+  .refine((s) => !/[/\\]/.test(s), 'must not contain / or \\')
+  .refine((s) => s !== '.' && s !== '..', 'must be a file name');
+
+export const zipOptionsSchema = z.strictObject({
+  /** `auto` stores already-compressed types and deflates the rest. */
+  compression: z.enum(['auto', 'store', 'deflate']).default('auto'),
+  /** `fail`: any failed URL fails the job; `skip`: the archive holds what succeeded. */
+  onError: z.enum(['fail', 'skip']).default('fail'),
+  /** Seconds the archive stays downloadable; capped by ZIP_MAX_EXPIRES_IN. */
+  expiresIn: z.number().int().min(60).max(604_800).optional(),
+  /** Add `manifest.json` (entries and failures) as the archive's last entry. */
+  manifest: z.boolean().default(false),
+});
+export type ZipOptions = z.infer<typeof zipOptionsSchema>;
+
+export const zipFileRequestSchema = z.strictObject({ url: httpUrlSchema, name: entryNameSchema.optional() });
+
+/** POST /v1/zips body: `files` or the seed's `urls`, exactly one of them. */
+export const createZipRequestSchema = z
+  .strictObject({
+    filename: archiveFilenameSchema,
+    files: z.array(zipFileRequestSchema).min(1, 'must not be empty').optional(),
+    urls: z.array(httpUrlSchema).min(1, 'must not be empty').optional(),
+    webhook: webhookRequestSchema.optional(),
+    options: zipOptionsSchema.optional(),
+  })
+  .superRefine((body, ctx) => {
+    if (body.files === undefined && body.urls === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['urls'], message: 'urls or files is required' });
+    }
+    if (body.files !== undefined && body.urls !== undefined) {
+      ctx.addIssue({ code: 'custom', path: ['files'], message: 'give urls or files, not both' });
+    }
+  });
+export type CreateZipRequest = z.infer<typeof createZipRequestSchema>;
+
+/** What the `zip` queue carries; the API builds it, the processor parses it on entry. */
+export const zipJobDataSchema = baseJobDataSchema.extend({
+  /** The archive's file name, always ending in `.zip`. */
+  filename: z.string(),
+  files: z.array(z.object({ url: z.string(), name: z.string().optional() })).min(1),
+  options: z.object({
+    compression: zipOptionsSchema.shape.compression,
+    onError: zipOptionsSchema.shape.onError,
+    manifest: z.boolean(),
+  }),
+  /** Seconds from completion until the archive expires. */
+  expiresIn: z.number().int().positive(),
+  limits: jobLimitsSchema,
+});
+export type ZipJobData = z.infer<typeof zipJobDataSchema>;
+
+export const zipEntrySchema = z.object({
+  url: z.string(),
+  name: z.string(),
+  size: z.number(),
+  sha256: z.string(),
+  contentType: z.string(),
+});
+export type ZipEntry = z.infer<typeof zipEntrySchema>;
+
+/** The zip processor's return value as stored in Redis; the download URL is minted on every read. */
+export const zipJobResultSchema = z.object({
+  key: z.string(),
+  filename: z.string(),
+  size: z.number(),
+  expiresAt: z.string(),
+  entries: z.array(zipEntrySchema),
+  failures: z.array(fileFailureSchema),
+});
+export type ZipJobResult = z.infer<typeof zipJobResultSchema>;
+
+/** A finished zip as GET /v1/jobs/:id shows it: the stored result plus a freshly presigned link. */
+export const zipResultViewSchema = zipJobResultSchema.extend({
+  expiresAt: z.iso.datetime(),
+  downloadUrl: z.string().optional().meta({
+    description: 'Presigned GET of the archive, minted on every read; absent once the archive has expired.',
+  }),
+});
+export type ZipResultView = z.infer<typeof zipResultViewSchema>;
+
+/** Presigned URLs cannot outlive SigV4's 7-day limit. */
+const MAX_PRESIGN_SECONDS = 604_800;
+
+/**
+ * A fresh presigned URL for a finished archive, valid until the archive's expiry and never past it;
+ * undefined once it has expired.
+ */
+async function presentZip(result: ZipJobResult, { store, now }: ResultViewContext): Promise<ZipResultView> {
+  const seconds = Math.min(MAX_PRESIGN_SECONDS, Math.floor((Date.parse(result.expiresAt) - now) / 1000));
+  const downloadUrl =
+    seconds < 1 ? undefined : await store.presignGet({ key: result.key, expiresIn: seconds, downloadFilename: result.filename });
+  return { downloadUrl, ...result };
+}
+
+const archiveFilename = (name: string) => (/\.zip$/i.test(name) ? name : `${name}.zip`);
+
+/** Zip jobs: download every URL into one archive, uploaded to S3 as it is written. */
+export const zipJob = defineJobKind({
+  type: 'zip',
+  idPrefix: 'zip',
+  path: '/v1/zips',
+  docs: { operationId: 'createZip', summary: 'Queue a zip archive of the given URLs', requestName: 'ZipRequest', resultName: 'ZipResult' },
+  request: createZipRequestSchema,
+  data: zipJobDataSchema,
+  result: zipJobResultSchema,
+  files: (body) => ({ field: body.files ? 'files' : 'urls', count: (body.files ?? body.urls ?? []).length }),
+  toData(body, { tenant, config }) {
+    const options = body.options ?? { compression: 'auto', onError: 'fail', manifest: false };
+    return {
+      tenant: tenant.id,
+      filename: archiveFilename(body.filename),
+      files: body.files ?? (body.urls ?? []).map((url) => ({ url })),
+      options: { compression: options.compression, onError: options.onError, manifest: options.manifest },
+      expiresIn: Math.min(options.expiresIn ?? config.ZIP_DEFAULT_EXPIRES_IN, config.ZIP_MAX_EXPIRES_IN),
+      limits: workerLimits(tenant),
+      webhook: body.webhook,
+    };
+  },
+  filesTotal: (data) => new Set(data.files.map((f) => f.url)).size,
+  view: { schema: zipResultViewSchema, present: presentZip },
+});
