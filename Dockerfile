@@ -1,6 +1,7 @@
 # ferry: one image for both processes.
 #   API (default):  docker run ferry
 #   worker:         docker run ferry node dist/worker/main.js   (compose: `command:`)
+#   operator CLI:   docker run ferry node dist/cli/ferry.js help
 
 # ---- build: compile TypeScript to dist/ ----
 FROM node:20-bookworm-slim AS build
@@ -12,6 +13,7 @@ RUN npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
 COPY api ./api
 COPY worker ./worker
+COPY cli ./cli
 COPY shared ./shared
 COPY local ./local
 RUN npm run build
@@ -28,6 +30,7 @@ RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund && npm cache clean -
 COPY --from=build /app/dist/package.json ./dist/package.json
 COPY --from=build /app/dist/api ./dist/api
 COPY --from=build /app/dist/worker ./dist/worker
+COPY --from=build /app/dist/cli ./dist/cli
 COPY --from=build /app/dist/shared ./dist/shared
 # The image's unprivileged user; downloads wait their turn in TEMP_DIR (default: the OS temp dir, /tmp).
 USER node

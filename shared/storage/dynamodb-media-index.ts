@@ -1,16 +1,13 @@
 import {
-  BatchGetItemCommand,
   ConditionalCheckFailedException,
   CreateTableCommand,
   DescribeTableCommand,
-  GetItemCommand,
-  PutItemCommand,
   ResourceInUseException,
   ResourceNotFoundException,
   waitUntilTableExists,
-  type AttributeValue,
   type DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
+import { BatchGetCommand, DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { MediaIndex, MediaRecord } from './media-index.js';
 
@@ -19,29 +16,22 @@ const BATCH_GET_LIMIT = 100;
 const BATCH_GET_CONCURRENCY = 4;
 const MAX_UNPROCESSED_ROUNDS = 8;
 
-type Item = Record<string, AttributeValue>;
+type Item = Record<string, unknown>;
 
-function toItem(r: MediaRecord): Item {
-  return {
-    pk: { S: r.pk },
-    url: { S: r.url },
-    key: { S: r.key },
-    size: { N: String(r.size) },
-    contentType: { S: r.contentType },
-    sha256: { S: r.sha256 },
-    etag: { S: r.etag },
-    jobId: { S: r.jobId },
-    createdAt: { S: r.createdAt },
+/**
+ * Keeps only the record's fields: `GET /v1/media` returns the record as it is, so an attribute added to the
+ * table by someone else (a TTL, say) must not show up in API bodies.
+ */
+function toRecord(item: Item): MediaRecord {
+  const s = (name: keyof MediaRecord) => {
+    const value = item[name];
+    return typeof value === 'string' ? value : '';
   };
-}
-
-function fromItem(item: Item): MediaRecord {
-  const s = (name: string) => item[name]?.S ?? '';
   return {
     pk: s('pk'),
     url: s('url'),
     key: s('key'),
-    size: Number(item.size?.N ?? 0),
+    size: Number(item.size ?? 0),
     contentType: s('contentType'),
     sha256: s('sha256'),
     etag: s('etag'),
@@ -51,10 +41,15 @@ function fromItem(item: Item): MediaRecord {
 }
 
 export class DynamoMediaIndex implements MediaIndex {
+  /** Items go through the document client, which marshals them; table management needs the plain client. */
+  private readonly docs: DynamoDBDocumentClient;
+
   constructor(
     private readonly client: DynamoDBClient,
     readonly table: string,
-  ) {}
+  ) {
+    this.docs = DynamoDBDocumentClient.from(client);
+  }
 
   async getMany(pks: readonly string[]): Promise<Map<string, MediaRecord>> {
     const found = new Map<string, MediaRecord>();
@@ -74,36 +69,30 @@ export class DynamoMediaIndex implements MediaIndex {
   /** One BatchGetItem of at most 100 keys, asking again for UnprocessedKeys (throttling, 16 MB) with backoff. */
   private async getBatch(pks: string[]): Promise<MediaRecord[]> {
     const records: MediaRecord[] = [];
-    let keys: Item[] = pks.map((pk) => ({ pk: { S: pk } }));
+    let keys: Item[] = pks.map((pk) => ({ pk }));
     for (let round = 0; keys.length > 0; round++) {
       if (round > 0) {
         if (round > MAX_UNPROCESSED_ROUNDS) throw new Error(`BatchGetItem left ${keys.length} keys unprocessed`);
         await sleep(Math.min(50 * 2 ** round, 2000) * (0.5 + Math.random() / 2));
       }
-      const out = await this.client.send(
-        new BatchGetItemCommand({ RequestItems: { [this.table]: { Keys: keys, ConsistentRead: true } } }),
+      const out = await this.docs.send(
+        new BatchGetCommand({ RequestItems: { [this.table]: { Keys: keys, ConsistentRead: true } } }),
       );
-      records.push(...(out.Responses?.[this.table] ?? []).map(fromItem));
+      records.push(...(out.Responses?.[this.table] ?? []).map(toRecord));
       keys = out.UnprocessedKeys?.[this.table]?.Keys ?? [];
     }
     return records;
   }
 
   async get(pk: string): Promise<MediaRecord | undefined> {
-    const out = await this.client.send(
-      new GetItemCommand({ TableName: this.table, Key: { pk: { S: pk } }, ConsistentRead: true }),
-    );
-    return out.Item ? fromItem(out.Item) : undefined;
+    const out = await this.docs.send(new GetCommand({ TableName: this.table, Key: { pk }, ConsistentRead: true }));
+    return out.Item ? toRecord(out.Item) : undefined;
   }
 
   async putIfAbsent(record: MediaRecord): Promise<{ created: boolean; record: MediaRecord }> {
     try {
-      await this.client.send(
-        new PutItemCommand({
-          TableName: this.table,
-          Item: toItem(record),
-          ConditionExpression: 'attribute_not_exists(pk)',
-        }),
+      await this.docs.send(
+        new PutCommand({ TableName: this.table, Item: record, ConditionExpression: 'attribute_not_exists(pk)' }),
       );
       return { created: true, record };
     } catch (err) {
@@ -115,7 +104,7 @@ export class DynamoMediaIndex implements MediaIndex {
   }
 
   async put(record: MediaRecord): Promise<void> {
-    await this.client.send(new PutItemCommand({ TableName: this.table, Item: toItem(record) }));
+    await this.docs.send(new PutCommand({ TableName: this.table, Item: record }));
   }
 
   async ping(): Promise<void> {

@@ -17,7 +17,7 @@ function setup(env: Record<string, string>): Promise<{ code: number; stdout: str
   return new Promise((resolve) => {
     execFile(
       process.execPath,
-      ['--import', 'tsx', 'shared/cli/ferry.ts', 'setup'],
+      ['--import', 'tsx', 'cli/ferry.ts', 'setup'],
       {
         timeout: 60_000,
         env: {

@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { run } from '../../cli/run.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const sha256 = (s: string) => createHash('sha256').update(s, 'utf8').digest('hex');
@@ -12,12 +13,24 @@ interface CliRun {
   stderr: string;
 }
 
-/** Runs the real CLI in a child process, exactly as `npm run ferry -- ...` does (minus npm). */
-function ferry(...args: string[]): Promise<CliRun> {
+/** Runs a command in-process, capturing what it writes. */
+async function ferry(args: string[], env?: Record<string, string>): Promise<CliRun> {
+  let stdout = '';
+  let stderr = '';
+  const code = await run(args, {
+    out: (text) => (stdout += text),
+    err: (text) => (stderr += text),
+    env,
+  });
+  return { code, stdout, stderr };
+}
+
+/** Runs the real bin in a child process, exactly as `npm run ferry -- ...` does (minus npm). */
+function ferryProcess(...args: string[]): Promise<CliRun> {
   return new Promise((resolve) => {
     execFile(
       process.execPath,
-      ['--import', 'tsx', 'shared/cli/ferry.ts', ...args],
+      ['--import', 'tsx', 'cli/ferry.ts', ...args],
       { cwd: ROOT, timeout: 30_000 },
       (err, stdout, stderr) => {
         const code = err ? (typeof err.code === 'number' ? err.code : -1) : 0;
@@ -29,48 +42,89 @@ function ferry(...args: string[]): Promise<CliRun> {
 
 describe('ferry CLI', () => {
   it('hash-key prints the SHA-256 hex of the key', async () => {
-    const run = await ferry('hash-key', 'abc');
-    expect(run).toMatchObject({ code: 0, stderr: '' });
-    expect(run.stdout).toBe(`${sha256('abc')}\n`);
+    const res = await ferry(['hash-key', 'abc']);
+    expect(res).toMatchObject({ code: 0, stderr: '' });
+    expect(res.stdout).toBe(`${sha256('abc')}\n`);
   });
 
   it('hash-key hashes the UTF-8 bytes of a non-ASCII key', async () => {
-    const run = await ferry('hash-key', 'clé-ключ');
-    expect(run.code).toBe(0);
-    expect(run.stdout.trim()).toBe(sha256('clé-ключ'));
+    const res = await ferry(['hash-key', 'clé-ключ']);
+    expect(res.code).toBe(0);
+    expect(res.stdout.trim()).toBe(sha256('clé-ключ'));
   });
 
   it('new-key prints a key, the hash of that key and a webhook secret', async () => {
-    const run = await ferry('new-key');
-    expect(run.code).toBe(0);
-    const key = /^api key: +(\S+)$/m.exec(run.stdout)?.[1];
-    const hash = /^api key sha256: +(\S+)$/m.exec(run.stdout)?.[1];
-    const secret = /^webhook secret: +(\S+)$/m.exec(run.stdout)?.[1];
+    const res = await ferry(['new-key']);
+    expect(res.code).toBe(0);
+    const key = /^api key: +(\S+)$/m.exec(res.stdout)?.[1];
+    const hash = /^api key sha256: +(\S+)$/m.exec(res.stdout)?.[1];
+    const secret = /^webhook secret: +(\S+)$/m.exec(res.stdout)?.[1];
     expect(key).toMatch(/^fk_[A-Za-z0-9_-]{32}$/);
     expect(hash).toBe(sha256(key!));
     expect(secret).toMatch(/^whsec_[A-Za-z0-9+/=]+$/);
     expect(Buffer.from(secret!.slice('whsec_'.length), 'base64')).toHaveLength(24);
   });
 
+  it('new-key with an argument is a usage error', async () => {
+    const res = await ferry(['new-key', 'extra']);
+    expect(res.code).toBe(2);
+    expect(res.stdout).toBe('');
+    expect(res.stderr).toContain('new-key takes no arguments');
+    expect(res.stderr).toContain('Usage:');
+  });
+
   it('help prints the usage on stdout', async () => {
-    const run = await ferry('help');
-    expect(run.code).toBe(0);
-    expect(run.stdout).toContain('hash-key <key>');
-    expect(run.stdout).toContain('new-key');
+    for (const spelling of ['help', '--help', '-h']) {
+      const res = await ferry([spelling]);
+      expect(res.code, spelling).toBe(0);
+      expect(res.stdout).toContain('hash-key <key>');
+      expect(res.stdout).toContain('new-key');
+      expect(res.stderr).toBe('');
+    }
   });
 
   it('an unknown command prints the usage on stderr and exits 2', async () => {
-    const run = await ferry('frobnicate');
-    expect(run.code).toBe(2);
-    expect(run.stdout).toBe('');
-    expect(run.stderr).toContain('Unknown command: frobnicate');
-    expect(run.stderr).toContain('Usage:');
+    const res = await ferry(['frobnicate']);
+    expect(res.code).toBe(2);
+    expect(res.stdout).toBe('');
+    expect(res.stderr).toContain('Unknown command: frobnicate');
+    expect(res.stderr).toContain('Usage:');
+  });
+
+  it('a name Object.prototype has is an unknown command too', async () => {
+    const res = await ferry(['constructor']);
+    expect(res.code).toBe(2);
+    expect(res.stderr).toContain('Unknown command: constructor');
+  });
+
+  it('no command prints the usage on stderr and exits 2', async () => {
+    const res = await ferry([]);
+    expect(res.code).toBe(2);
+    expect(res.stdout).toBe('');
+    expect(res.stderr).toContain('Usage:');
   });
 
   it('hash-key without a key is a usage error', async () => {
-    const run = await ferry('hash-key');
-    expect(run.code).toBe(2);
-    expect(run.stdout).toBe('');
-    expect(run.stderr).toContain('Usage:');
+    const res = await ferry(['hash-key']);
+    expect(res.code).toBe(2);
+    expect(res.stdout).toBe('');
+    expect(res.stderr).toContain('Usage:');
+  });
+
+  // The S3 and DynamoDB part of setup runs against the real stack in test/integration/setup-command.test.ts.
+  it('setup configures itself from the environment it is given: a bad value fails, naming the variable', async () => {
+    const res = await ferry(['setup'], { PORT: 'not-a-port' });
+    expect(res.code).toBe(1);
+    expect(res.stdout).toBe('');
+    expect(res.stderr).toContain('Invalid configuration');
+    expect(res.stderr).toContain('PORT');
+  });
+
+  it('the bin passes its arguments to run() and exits with its code', async () => {
+    const [ok, usage] = await Promise.all([ferryProcess('hash-key', 'abc'), ferryProcess('frobnicate')]);
+    expect(ok).toEqual({ code: 0, stdout: `${sha256('abc')}\n`, stderr: '' });
+    expect(usage.code).toBe(2);
+    expect(usage.stdout).toBe('');
+    expect(usage.stderr).toContain('Unknown command: frobnicate');
   });
 });

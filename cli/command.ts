@@ -1,0 +1,16 @@
+/**
+ * What a command may touch. The bin hands over the process's streams and environment; tests hand over their own,
+ * so every command runs in-process with its output captured.
+ */
+export interface CliIo {
+  out(text: string): void;
+  err(text: string): void;
+  /**
+   * The environment a command configures itself from. Left out, `loadConfig` reads `process.env` (it is the one
+   * place that does).
+   */
+  env?: Record<string, string | undefined>;
+}
+
+/** One operator command: its arguments (after the command name) in, an exit code out. */
+export type Command = (args: readonly string[], io: CliIo) => number | Promise<number>;
