@@ -27,13 +27,13 @@ async function devSecret(dataDir: string, name: string, generate: () => string):
 
 /** `npm run dev`: embedded S3 and DynamoDB servers, the API and a worker, in one process. */
 async function main(): Promise<void> {
-  const devEnv = { NODE_ENV: 'development', ALLOW_PRIVATE_NETWORKS: 'true', ...process.env };
-  const base = loadConfig(devEnv);
+  const defaults = { NODE_ENV: 'development', ALLOW_PRIVATE_NETWORKS: 'true' };
+  const base = loadConfig(undefined, { defaults });
   const dataDir = resolve(base.FERRY_DATA_DIR);
   await mkdir(dataDir, { recursive: true });
   const stack = await startLocalStack({ dataDir, buckets: [base.S3_BUCKET] });
 
-  const config = loadConfig({ ...devEnv, ...stack.env, FERRY_DATA_DIR: dataDir });
+  const config = loadConfig(undefined, { defaults, overrides: { ...stack.env, FERRY_DATA_DIR: dataDir } });
   const logger = createLogger(config.LOG_LEVEL, { service: 'ferry-dev' });
   let key: string | undefined;
   let webhookSecret: string | undefined;

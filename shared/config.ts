@@ -111,10 +111,22 @@ export const configSchema = z.object({
 
 export type Config = z.infer<typeof configSchema>;
 
+export interface LoadConfigOptions {
+  /** Values used where the environment sets none (dev mode's NODE_ENV=development...). */
+  defaults?: Record<string, string>;
+  /** Values that win over the environment (the embedded stack's endpoints). */
+  overrides?: Record<string, string>;
+}
+
 /** Parses the environment once; throws ConfigError naming every variable that is wrong. */
-export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+export function loadConfig(
+  env: Record<string, string | undefined> = process.env,
+  { defaults = {}, overrides = {} }: LoadConfigOptions = {},
+): Config {
   // `PORT=` means "not set" (the default), never 0.
-  const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v.trim() !== ''));
+  const set = (vars: Record<string, string | undefined>) =>
+    Object.entries(vars).filter((e): e is [string, string] => e[1] !== undefined && e[1].trim() !== '');
+  const present = Object.fromEntries([...set(defaults), ...set(env), ...set(overrides)]);
   const parsed = configSchema.safeParse(present);
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);

@@ -1,11 +1,11 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import type { ErrorCode } from './errors/codes.js';
 
 /** Why a delivery was refused; stable, so receivers can branch on it. */
-export type WebhookVerificationErrorCode =
-  | 'missing_headers'
-  | 'invalid_timestamp'
-  | 'timestamp_out_of_range'
-  | 'invalid_signature';
+export type WebhookVerificationErrorCode = Extract<
+  ErrorCode,
+  'missing_headers' | 'invalid_timestamp' | 'timestamp_out_of_range' | 'invalid_signature'
+>;
 
 /** Thrown by {@link verifyWebhook} when a delivery must be rejected (answer it with a 4xx). */
 export class WebhookVerificationError extends Error {
