@@ -10,10 +10,11 @@ export interface HttpServer {
   close(): Promise<void>;
 }
 
-/** Starts serving `app`; resolves once it listens. */
+/** Starts serving `app`; resolves once it listens, rejects when it cannot (a port in use). */
 export async function listen(app: Express, port: number, host: string): Promise<HttpServer> {
-  const server = await new Promise<Server>((resolve) => {
-    const s = app.listen(port, host, () => resolve(s));
+  const server = await new Promise<Server>((resolve, reject) => {
+    // Express 5 hands a listen error (EADDRINUSE) to this callback instead of throwing.
+    const s = app.listen(port, host, (err?: Error) => (err ? reject(err) : resolve(s)));
   });
   const address = server.address() as AddressInfo;
   const shown = address.family === 'IPv6' ? `[${address.address}]` : address.address;
