@@ -4,7 +4,8 @@ import type { MediaRecord } from '../shared/storage/media-index.js';
 
 /*
  * Bodies only the HTTP API answers with, as zod schemas for the OpenAPI document. Requests, job results and the
- * job document belong to the job contract (shared/jobs/) and are reused, not repeated.
+ * job document belong to the job contract (shared/jobs/) and are reused, not repeated. Each `meta({ id })` names
+ * the schema's component in the document.
  */
 
 const isoDateTime = z.iso.datetime();
@@ -16,10 +17,12 @@ export const acceptedJobSchema = z.object({
   type: jobTypeSchema,
   state: z.literal('queued'),
   statusUrl: z.string().meta({ description: 'Where to poll the job; also sent as the Location header.' }),
-});
+}).meta({ id: 'JobAccepted' });
 
 /** The 202 body of DELETE /v1/jobs/:id. */
-export const cancelledJobSchema = z.object({ id: z.string(), type: jobTypeSchema, state: z.literal('cancelled') });
+export const cancelledJobSchema = z
+  .object({ id: z.string(), type: jobTypeSchema, state: z.literal('cancelled') })
+  .meta({ id: 'JobCancelled' });
 
 /** GET /v1/media: the caller's index record for one URL. */
 export const mediaRecordSchema = z.object({
@@ -32,7 +35,7 @@ export const mediaRecordSchema = z.object({
   jobId: z.string().meta({ description: 'The job that stored the object.' }),
   createdAt: isoDateTime,
   publicUrl: z.string(),
-});
+}).meta({ id: 'MediaRecord' });
 
 /** Every 4xx/5xx body, built in one place (api/middleware/error-handler.ts). */
 export const apiErrorSchema = z.object({
@@ -43,9 +46,9 @@ export const apiErrorSchema = z.object({
       description: 'On 400: `[{field, message}]`, one per offending field (`urls[0]`, `options.refresh`...).',
     }),
   }),
-});
+}).meta({ id: 'Error' });
 
-export const healthSchema = z.object({ status: z.literal('ok') });
+export const healthSchema = z.object({ status: z.literal('ok') }).meta({ id: 'Health' });
 
 export const readinessCheckSchema = z.discriminatedUnion('ok', [
   z.object({ ok: z.literal(true) }),
@@ -56,7 +59,7 @@ export const readinessCheckSchema = z.discriminatedUnion('ok', [
 export const readinessSchema = z.object({
   status: z.enum(['ready', 'not_ready']),
   checks: z.record(z.string(), readinessCheckSchema).meta({ description: 'One entry per dependency probed.' }),
-});
+}).meta({ id: 'Readiness' });
 
 /** The body of GET /v1/limits. */
 export const limitsResponseSchema = z.strictObject({
@@ -72,7 +75,7 @@ export const limitsResponseSchema = z.strictObject({
     windowSeconds: z.int().positive(),
     remaining: z.int().nonnegative().describe('Jobs the caller may still create in the current window.'),
   }),
-});
+}).meta({ id: 'Limits' });
 export type LimitsResponse = z.infer<typeof limitsResponseSchema>;
 
 // The API builds this body from a TypeScript type; this fails to compile when the type and its schema part ways.

@@ -49,7 +49,10 @@ export function createJobRoute(kind: JobKind): Route {
       responses: {
         200: accepted('A replay of an earlier request with the same `Idempotency-Key`: its job.'),
         202: accepted('Queued; poll the job at `statusUrl`.'),
-        400: ERRORS[400],
+        400: error(
+          'Invalid request (code `invalid_request`: `details` names every offending field), a body that is not JSON ' +
+            '(`invalid_json`), or a webhook for a tenant without a webhook secret (`webhook_not_configured`).',
+        ),
         413: ERRORS[413],
         415: ERRORS[415],
         422: error('`Idempotency-Key` already used with a different body (code `idempotency_key_reused`).'),

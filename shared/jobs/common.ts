@@ -12,6 +12,33 @@ const CONTROL_CHARS = /[\u0000-\u001f\u007f-\u009f]/;
 /** True when `s` holds no control character. */
 export const noControlChars = (s: string): boolean => !CONTROL_CHARS.test(s);
 
+/**
+ * `noControlChars` for JSON Schema (the OpenAPI document): a refinement is invisible to the conversion, so each
+ * schema that refines says in its `.meta()` what JSON Schema can of the rule.
+ */
+export const NO_CONTROL_CHARS_PATTERN = '^[^\\u0000-\\u001f\\u007f-\\u009f]*$';
+
+/**
+ * A `.meta({ override })` for an object refined to take exactly one of `fields`: its JSON Schema becomes one
+ * closed form per field (`oneOf`), so the document refuses neither-nor and both, and client generators turn it
+ * into a union type instead of an object whose fields are all optional.
+ */
+export function exactlyOneOf(fields: readonly string[]) {
+  return ({ jsonSchema }: { jsonSchema: z.core.JSONSchema.BaseSchema }): void => {
+    const { type, properties = {}, required = [], additionalProperties, ...annotations } = jsonSchema;
+    // The form of `field` has it and every property that is not one of `fields`.
+    const inForm = (field: string) => ([name]: [string, unknown]) => name === field || !fields.includes(name);
+    const forms = fields.map((field) => ({
+      type,
+      properties: Object.fromEntries(Object.entries(properties).filter(inForm(field))),
+      required: [...required, field],
+      additionalProperties,
+    }));
+    for (const key of Object.keys(jsonSchema)) delete jsonSchema[key];
+    Object.assign(jsonSchema, annotations, { oneOf: forms });
+  };
+}
+
 /** An absolute http(s) URL without credentials, at most 2048 characters. */
 export const httpUrlSchema = z
   .string()
@@ -30,10 +57,16 @@ export const httpUrlSchema = z
     if (url.username !== '' || url.password !== '') {
       ctx.addIssue({ code: 'custom', message: 'must not contain credentials' });
     }
-  });
+  })
+  // WHATWG URL parsing has no JSON Schema equivalent (`format: uri` refuses URLs it accepts): described only.
+  .meta({ description: 'An absolute http or https URL without credentials, at most 2048 characters.' });
 
 /** `webhook` of a job-creating request: where the job's final state is POSTed. */
-export const webhookRequestSchema = z.strictObject({ url: httpUrlSchema });
+export const webhookRequestSchema = z.strictObject({ url: httpUrlSchema }).meta({
+  description:
+    'Where the job’s final state is POSTed, signed (see `webhooks`); https unless the deployment allows private ' +
+    'networks. The tenant needs a webhook secret.',
+});
 
 /** The part of a tenant's limits a worker enforces, copied into the job so it cannot change under it. */
 export const jobLimitsSchema = z.object({

@@ -14,10 +14,13 @@ export const jobTypeSchema = z.enum(JOB_TYPES);
 export const jobStateSchema = z.enum(['queued', 'active', 'completed', 'failed', 'cancelled']);
 export type JobState = z.infer<typeof jobStateSchema>;
 
-/** How the job document shows a kind's result: its view schema, or the stored result itself. */
+/**
+ * How the job document shows a kind's result: its view schema, or the stored result itself. Named, for the
+ * OpenAPI document, by the kind's `docs.resultName`.
+ */
 function resultViewSchema(type: JobType): z.ZodType<ResultViewOf<JobType>> {
   const kind = JOB_KINDS[type] as unknown as JobKind;
-  return (kind.view?.schema ?? kind.result) as z.ZodType<ResultViewOf<JobType>>;
+  return (kind.view?.schema ?? kind.result).meta({ id: kind.docs.resultName }) as z.ZodType<ResultViewOf<JobType>>;
 }
 const resultViews = JOB_TYPES.map(resultViewSchema) as [z.ZodType<ResultViewOf<JobType>>, ...z.ZodType<ResultViewOf<JobType>>[]];
 
@@ -50,7 +53,7 @@ export const jobDocumentSchema = z.object({
   webhook: webhookViewSchema
     .optional()
     .meta({ description: 'Only for a job created with a webhook: where its delivery stands.' }),
-});
+}).meta({ id: 'Job' });
 export type JobDocument = z.infer<typeof jobDocumentSchema>;
 
 const STATE_BY_BULLMQ: Record<string, JobState> = {

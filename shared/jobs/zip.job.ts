@@ -1,9 +1,11 @@
 import { z } from 'zod';
 import {
   baseJobDataSchema,
+  exactlyOneOf,
   fileFailureSchema,
   httpUrlSchema,
   jobLimitsSchema,
+  NO_CONTROL_CHARS_PATTERN,
   noControlChars,
   webhookRequestSchema,
 } from './common.js';
@@ -15,7 +17,8 @@ export const entryNameSchema = z
   .string()
   .min(1, 'must not be empty')
   .max(1024, 'must be at most 1024 characters')
-  .refine(noControlChars, 'must not contain control characters');
+  .refine(noControlChars, 'must not contain control characters')
+  .meta({ description: 'The entry’s name inside the archive; folders with `/`.', pattern: NO_CONTROL_CHARS_PATTERN });
 
 /** The archive's file name, without folders; `.zip` is added when missing. */
 export const archiveFilenameSchema = z
@@ -25,7 +28,13 @@ export const archiveFilenameSchema = z
   .max(200, 'must be at most 200 characters')
   .refine(noControlChars, 'must not contain control characters')
   .refine((s) => !/[/\\]/.test(s), 'must not contain / or \\')
-  .refine((s) => s !== '.' && s !== '..', 'must be a file name');
+  .refine((s) => s !== '.' && s !== '..', 'must be a file name')
+  .meta({
+    description: 'The archive’s file name, without folders; `.zip` is added when missing. Surrounding spaces go.',
+    // The rules above for JSON Schema: no control characters or slashes; not empty, `.` or `..` once trimmed.
+    pattern: '^[^\\u0000-\\u001f\\u007f-\\u009f/\\\\]*$',
+    not: { pattern: '^\\s*\\.{0,2}\\s*$' },
+  });
 
 export const zipOptionsSchema = z.strictObject({
   /** `auto` stores already-compressed types and deflates the rest. */
@@ -57,7 +66,8 @@ export const createZipRequestSchema = z
     if (body.files !== undefined && body.urls !== undefined) {
       ctx.addIssue({ code: 'custom', path: ['files'], message: 'give urls or files, not both' });
     }
-  });
+  })
+  .meta({ override: exactlyOneOf(['files', 'urls']) });
 export type CreateZipRequest = z.infer<typeof createZipRequestSchema>;
 
 /** What the `zip` queue carries; the API builds it, the processor parses it on entry. */

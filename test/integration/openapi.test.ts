@@ -2,6 +2,7 @@ import { Validator } from '@seriousme/openapi-schema-validator';
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import formats from 'ajv-formats';
 import type { Express } from 'express';
+import type { IncomingHttpHeaders } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../api/app.js';
 import { JobRateLimiter } from '../../api/jobs/job-rate-limiter.js';
@@ -13,8 +14,9 @@ import { loadConfig } from '../../shared/config.js';
 import { createLogger } from '../../shared/logger.js';
 import { createClients } from '../../shared/runtime.js';
 import { VERSION } from '../../shared/version.js';
+import { verifyWebhook } from '../../shared/webhooks.js';
 import { startFileServer, type FileServer } from '../helpers/file-server.js';
-import { KEY_B, startHarness, type Harness } from '../helpers/harness.js';
+import { KEY_B, startHarness, WEBHOOK_SECRET_A, type Harness } from '../helpers/harness.js';
 
 type Reply = Awaited<ReturnType<Harness['request']>>;
 
@@ -28,14 +30,23 @@ let served: Reply;
 // strictRequired off: `oneOf: [{required: [a]}, {required: [b]}]` ("exactly one of a, b") is meant that way.
 const ajv = new Ajv2020({ strict: true, strictRequired: false, allErrors: true });
 formats.default(ajv);
+// Components refer to each other (`#/components/schemas/...`): Ajv holds them under the document's own address,
+// where those references resolve, and every schema compiled from the document has its references made absolute.
+const DOC_ID = 'https://ferry.invalid/openapi.json';
+ajv.addKeyword({ keyword: 'components' });
+const absolute = (schema: object): object =>
+  JSON.parse(JSON.stringify(schema).replaceAll('"$ref":"#/components/', `"$ref":"${DOC_ID}#/components/`));
 const validators = new Map<string, ValidateFunction>();
 /** `METHOD /path status` of every real response checked against the document. */
 const checked = new Set<string>();
+/** The events of every real webhook delivery checked against the document. */
+const checkedWebhooks = new Set<string>();
 
 beforeAll(async () => {
   [h, files] = await Promise.all([startHarness({ env: { API_BODY_LIMIT: '8kb' } }), startFileServer()]);
   served = await h.request('GET', '/openapi.json', { key: null });
   doc = served.body;
+  ajv.addSchema({ $id: DOC_ID, components: { schemas: doc.components.schemas } });
 });
 afterAll(async () => {
   await Promise.all([h?.close(), files?.close()]);
@@ -49,7 +60,7 @@ function validatorFor(schema: any): ValidateFunction {
     const name = schema.$ref === undefined ? undefined : /^#\/components\/schemas\/(\w+)$/.exec(schema.$ref)?.[1];
     const target = schema.$ref === undefined ? schema : doc.components.schemas[name ?? ''];
     expect(target, `unresolved ${schema.$ref}`).toBeDefined();
-    validate = ajv.compile(target);
+    validate = ajv.compile(absolute(target));
     validators.set(key, validate);
   }
   return validate;
@@ -76,6 +87,56 @@ function expectDeclared(method: string, path: string, res: Reply): void {
   const validate = validatorFor(declared.content['application/json'].schema);
   expect(validate(res.body), `${method} ${path} ${res.status}: ${ajv.errorsText(validate.errors)}`).toBe(true);
   checked.add(`${method} ${path} ${res.status}`);
+}
+
+/** A webhook delivery as its receiver got it. */
+interface Delivery {
+  headers: IncomingHttpHeaders;
+  body: string;
+}
+
+/** Serves `path` on the file server as a webhook receiver that answers 204 and keeps what it got. */
+function webhookReceiver(path: string): Delivery[] {
+  const deliveries: Delivery[] = [];
+  files.route(path, (req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      deliveries.push({ headers: req.headers, body: Buffer.concat(chunks).toString() });
+      res.writeHead(204).end();
+    });
+  });
+  return deliveries;
+}
+
+/** Checks a real delivery against what the document's `webhooks` declare for its event: headers, then body. */
+function expectDeclaredWebhook(delivery: Delivery): void {
+  const body = JSON.parse(delivery.body);
+  const op = doc.webhooks?.[body.type]?.post;
+  expect(op, `webhook ${body.type} is not in the document`).toBeDefined();
+  for (const param of op.parameters.filter((p: any) => p.in === 'header')) {
+    const value = delivery.headers[param.name.toLowerCase()];
+    if (param.required) expect(value, `webhook ${body.type} without ${param.name}`).toBeDefined();
+    if (value !== undefined) expect(validatorFor(param.schema)(value), `${param.name}: ${String(value)}`).toBe(true);
+  }
+  expect(Object.keys(op.requestBody.content)).toEqual(['application/json']);
+  expect(delivery.headers['content-type']).toMatch(/^application\/json\b/);
+  const validate = validatorFor(op.requestBody.content['application/json'].schema);
+  expect(validate(body), `webhook ${body.type}: ${ajv.errorsText(validate.errors)}`).toBe(true);
+  // Signed as the document says: the receiver's helper accepts it.
+  expect(() => verifyWebhook(WEBHOOK_SECRET_A, delivery.headers, delivery.body)).not.toThrow();
+  checkedWebhooks.add(body.type);
+}
+
+/** Polls the job until its webhook is no longer pending. */
+async function afterDelivery(statusUrl: string): Promise<Reply> {
+  const deadline = Date.now() + 20_000;
+  let res = await h.request('GET', statusUrl);
+  while (res.body.webhook?.state === 'pending' && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 25));
+    res = await h.request('GET', statusUrl);
+  }
+  return res;
 }
 
 /** Whether the document's request body schema for `POST path` allows `body`. */
@@ -115,13 +176,15 @@ describe('GET /openapi.json', () => {
     expect(validator.version).toBe('3.1');
     expect(doc.info).toMatchObject({ title: 'ferry', version: VERSION });
     for (const [name, schema] of Object.entries(doc.components.schemas)) {
-      expect(() => ajv.compile(schema as object), name).not.toThrow();
+      expect(() => ajv.compile(absolute(schema as object)), name).not.toThrow();
+      // A `#/$defs/...` inside a component would resolve against the document's root, not the component.
+      expect(JSON.stringify(schema), name).not.toContain('"$defs"');
     }
-    // The bearer key guards exactly the /v1 routes.
+    // The bearer key guards exactly the /v1 routes; the others say that they take none.
     for (const route of documentedRoutes()) {
       const [method, path] = route.split(' ') as [string, string];
       const security = doc.paths[path][method.toLowerCase()].security;
-      expect(security, route).toEqual(path.startsWith('/v1/') ? [{ apiKey: [] }] : undefined);
+      expect(security, route).toEqual(path.startsWith('/v1/') ? [{ apiKey: [] }] : []);
     }
     expect(doc.components.securitySchemes.apiKey).toMatchObject({ type: 'http', scheme: 'bearer' });
     // Structural validation does not see a `{param}` without its parameter.
@@ -175,38 +238,41 @@ describe('real responses match the document', () => {
     expectDeclared('GET', '/v1/jobs/{id}', done);
 
     // `urls` instead of `files`, defaults left out (the document describes the request's input form).
-    const failing = { filename: 'broken', urls: [files.url('/z/missing.png')], options: {} };
+    const hook = webhookReceiver('/z/hook');
+    const failing = {
+      filename: 'broken',
+      urls: [files.url('/z/missing.png')],
+      webhook: { url: files.url('/z/hook') },
+      options: {},
+    };
     expect(documentAllows('/v1/zips', failing)).toBe(true);
     const queued = await h.request('POST', '/v1/zips', { body: failing });
     expect(queued.status, JSON.stringify(queued.body)).toBe(202);
     expect((await h.waitForJob(queued.body.id)).state).toBe('failed');
-    const failed = await h.request('GET', queued.body.statusUrl);
+    const failed = await afterDelivery(queued.body.statusUrl);
     expect(failed.body.error.code).toEqual(expect.any(String));
+    expect(failed.body.webhook).toMatchObject({ state: 'delivered', lastStatus: 204 });
     expectDeclared('GET', '/v1/jobs/{id}', failed);
+    expect(hook.map((d) => JSON.parse(d.body).type)).toEqual(['job.failed']);
+    expectDeclaredWebhook(hook[0]!);
   });
 
   it('POST /v1/ingests -> 202, GET /v1/jobs/{id} -> 200, GET /v1/media -> 200, 404, 400', async () => {
     files.file('/i/b.png', png, 'image/png');
     const url = files.url('/i/b.png');
-    files.route('/i/hook', (req, res) => {
-      req.resume();
-      req.on('end', () => res.writeHead(204).end());
-    });
+    const hook = webhookReceiver('/i/hook');
     const body = { urls: [url], webhook: { url: files.url('/i/hook') } };
     expect(documentAllows('/v1/ingests', body)).toBe(true);
     const created = await h.request('POST', '/v1/ingests', { body });
     expect(created.status, JSON.stringify(created.body)).toBe(202);
     expectDeclared('POST', '/v1/ingests', created);
     expect((await h.waitForJob(created.body.id)).state).toBe('completed');
-    const deadline = Date.now() + 20_000;
-    let done = await h.request('GET', created.body.statusUrl);
-    while (done.body.webhook.state === 'pending' && Date.now() < deadline) {
-      await new Promise((r) => setTimeout(r, 25));
-      done = await h.request('GET', created.body.statusUrl);
-    }
+    const done = await afterDelivery(created.body.statusUrl);
     expect(done.body.result.items[0].status).toBe('stored');
     expect(done.body.webhook).toMatchObject({ state: 'delivered', lastStatus: 204 });
     expectDeclared('GET', '/v1/jobs/{id}', done);
+    expect(hook.map((d) => JSON.parse(d.body).type)).toEqual(['job.completed']);
+    expectDeclaredWebhook(hook[0]!);
 
     const found = await h.request('GET', `/v1/media?url=${encodeURIComponent(url)}`);
     expect(found.status).toBe(200);
@@ -369,5 +435,7 @@ describe('real responses match the document', () => {
       return Object.keys(doc.paths[path][method.toLowerCase()].responses).map((status) => `${route} ${status}`);
     });
     expect(declared.filter((d) => !d.endsWith(' 500') && !checked.has(d))).toEqual([]);
+    // And every documented webhook was delivered for real and matched.
+    expect(Object.keys(doc.webhooks).filter((event) => !checkedWebhooks.has(event))).toEqual([]);
   });
 });

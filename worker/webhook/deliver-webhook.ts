@@ -1,7 +1,7 @@
 import type { Got } from 'got';
 import { buildJobDocument } from '../../shared/jobs/job-document.js';
 import type { JobType } from '../../shared/jobs/registry.js';
-import type { WebhookJobData, WebhookProgress } from '../../shared/jobs/webhook-delivery.js';
+import type { WebhookJobData, WebhookPayload, WebhookProgress } from '../../shared/jobs/webhook-delivery.js';
 import type { JobQueues } from '../../shared/queues.js';
 import type { ObjectStore } from '../../shared/storage/object-store.js';
 import type { TenantRegistry } from '../../shared/tenants.js';
@@ -48,7 +48,8 @@ export async function deliverWebhook(
   if (!source) throw failJob('job_gone', `Job ${data.jobId} no longer exists`);
 
   const document = await buildJobDocument(source, state, data.type, deps.store);
-  const body = JSON.stringify({ type: data.event, timestamp: new Date().toISOString(), data: document });
+  const payload: WebhookPayload = { type: data.event, timestamp: new Date().toISOString(), data: document };
+  const body = JSON.stringify(payload);
   return sendWebhook(
     deps.http,
     { url: data.url, eventId: data.eventId, secret, body, timeoutMs: deps.timeoutMs },
