@@ -7,13 +7,13 @@ import { createApp } from '../../api/app.js';
 import { JobRateLimiter } from '../../api/jobs/job-rate-limiter.js';
 import { createApiDeps } from '../../api/deps.js';
 import { listen } from '../../api/http-server.js';
+import { startFileServer, type FileServer } from '../../fixtures/file-server.js';
 import { solidPng } from '../../local/sample-files.js';
 import { LOCAL_CREDENTIALS } from '../../local/stack.js';
 import { loadConfig } from '../../shared/config.js';
 import { createLogger } from '../../shared/logger.js';
 import { createClients } from '../../shared/runtime.js';
 import { VERSION } from '../../shared/version.js';
-import { startFileServer, type FileServer } from '../helpers/file-server.js';
 import { KEY_B, startHarness, type Harness } from '../helpers/harness.js';
 
 type Reply = Awaited<ReturnType<Harness['request']>>;
