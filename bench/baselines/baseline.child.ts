@@ -1,14 +1,14 @@
 import { once } from 'node:events';
 import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
-import { loadConfig } from '../shared/config.js';
-import { createDynamoClient } from '../shared/storage/dynamodb-client.js';
-import { createS3Clients } from '../shared/storage/s3-client.js';
-import { mediaKey } from '../shared/url-normalize.js';
-import { batchGetRaw } from './batch-get-baseline.js';
+import { loadConfig } from '../../shared/config.js';
+import { createDynamoClient } from '../../shared/storage/dynamodb-client.js';
+import { createS3Clients } from '../../shared/storage/s3-client.js';
+import { mediaKey } from '../../shared/url-normalize.js';
+import { readMemoryKb } from '../measure/proc-stats.js';
+import { syntheticFileUrls } from '../synthetic/synthetic-files.js';
 import type { BaselineMessage, BaselineSpec } from './baseline-runner.js';
+import { batchGetRaw } from './batch-get-baseline.js';
 import { downloadToNowhere } from './download-baseline.js';
-import { readMemoryKb } from './proc-stats.js';
-import { syntheticFileUrls } from './synthetic-files.js';
 import { uploadGenerated } from './upload-baseline.js';
 
 interface Prepared {

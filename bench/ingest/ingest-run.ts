@@ -1,15 +1,15 @@
-import type { JobDocument } from '../shared/jobs/job-document.js';
-import type { IngestItem } from '../shared/jobs/ingest.job.js';
-import type { BenchApi } from './bench-api.js';
-import type { Log } from './bench-session.js';
-import type { TsChild } from './child-process.js';
-import { startCpuMeter, type CpuSample } from './cpu-meter.js';
-import { nowUs, profileThisProcess, type CpuProfile } from './cpu-profile.js';
-import type { FileServerProcess } from './file-server-process.js';
-import { seconds } from './format.js';
-import { readMemoryKb } from './proc-stats.js';
-import { progressLine } from './progress-line.js';
-import { waitForJob } from './wait-for-job.js';
+import type { IngestItem } from '../../shared/jobs/ingest.job.js';
+import type { JobDocument } from '../../shared/jobs/job-document.js';
+import type { BenchApi } from '../harness/bench-api.js';
+import type { Log } from '../harness/bench-session.js';
+import { progressLine } from '../harness/progress-line.js';
+import { waitForJob } from '../harness/wait-for-job.js';
+import { startCpuMeter, type CpuSample } from '../measure/cpu-meter.js';
+import { nowUs, profileThisProcess, type CpuProfile } from '../measure/cpu-profile.js';
+import { seconds } from '../measure/format.js';
+import { readMemoryKb } from '../measure/proc-stats.js';
+import type { TsChild } from '../processes/child-process.js';
+import type { FileServerProcess } from '../synthetic/file-server-process.js';
 
 export interface IngestRunSetup {
   label: string;

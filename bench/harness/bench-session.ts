@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { LOCAL_CREDENTIALS } from '../local/stack.js';
+import { LOCAL_CREDENTIALS } from '../../local/stack.js';
+import { startCpuMeter } from '../measure/cpu-meter.js';
 import { CleanupStack } from './cleanup-stack.js';
-import { startCpuMeter } from './cpu-meter.js';
 
 export type Log = (line: string) => void;
 
