@@ -115,14 +115,19 @@ export async function startBenchStack(o: BenchStackOptions, cleanup: CleanupStac
     fileServer,
     tempRoot,
     workerTemp,
-    workerEnv: ({ downloadConcurrency }) => ({
-      ...process.env,
-      ...env,
-      DOWNLOAD_CONCURRENCY: String(downloadConcurrency),
-      WORKER_CONCURRENCY: '1',
-      TEMP_DIR: workerTemp,
-      AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
-      AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
-    }),
+    workerEnv: ({ downloadConcurrency }) => {
+      // The worker's SDK reads the embedded stack's keys from its environment: a profile from the shell would take
+      // precedence over them, and a session token would be sent along with them.
+      const { AWS_PROFILE: _profile, AWS_SESSION_TOKEN: _sessionToken, ...inherited } = process.env;
+      return {
+        ...inherited,
+        ...env,
+        DOWNLOAD_CONCURRENCY: String(downloadConcurrency),
+        WORKER_CONCURRENCY: '1',
+        TEMP_DIR: workerTemp,
+        AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
+        AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
+      };
+    },
   };
 }
