@@ -1,6 +1,6 @@
-import { runIngestBench } from './ingest.bench.js';
-import { isUsageError } from './usage-error.js';
-import { runZipBench } from './zip.bench.js';
+import { isUsageError } from './harness/usage-error.js';
+import { runIngestBench } from './ingest/ingest.bench.js';
+import { runZipBench } from './zip/zip.bench.js';
 
 /** `npm run bench -- <name> [flags]`: one entry point for every benchmark. */
 const BENCHES: Record<string, (argv: string[]) => Promise<number>> = {

@@ -1,8 +1,8 @@
 import { ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startFileServer, type FileServer } from '../../fixtures/file-server.js';
 import { solidPng } from '../../local/sample-files.js';
 import { startCorruptingProxy, type CorruptingProxy } from '../helpers/corrupting-proxy.js';
-import { startFileServer, type FileServer } from '../helpers/file-server.js';
 import { startHarness, type Harness } from '../helpers/harness.js';
 
 let h: Harness;

@@ -1,7 +1,7 @@
 import { ScanCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startFileServer, type FileServer } from '../../fixtures/file-server.js';
 import { solidPng } from '../../local/sample-files.js';
-import { startFileServer, type FileServer } from '../helpers/file-server.js';
 import { startHarness, type Harness } from '../helpers/harness.js';
 
 let h: Harness;

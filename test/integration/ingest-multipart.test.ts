@@ -1,8 +1,8 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { GetObjectCommand, HeadObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startFileServer, type FileServer } from '../../fixtures/file-server.js';
 import { solidPng } from '../../local/sample-files.js';
-import { startFileServer, type FileServer } from '../helpers/file-server.js';
 import { startHarness, type Harness } from '../helpers/harness.js';
 
 const MiB = 1024 * 1024;

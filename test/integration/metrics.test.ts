@@ -62,7 +62,7 @@ describe('GET /metrics', () => {
 
 describe('fleet metrics from the workers', () => {
   it('counts finished jobs by outcome, their durations and bytes, across workers', async () => {
-    const { startFileServer } = await import('../helpers/file-server.js');
+    const { startFileServer } = await import('../../fixtures/file-server.js');
     const { solidPng } = await import('../../local/sample-files.js');
     const files = await startFileServer();
     const png = solidPng(10, 10, [1, 2, 3]);

@@ -8,6 +8,7 @@ import { createApp } from '../../api/app.js';
 import { JobRateLimiter } from '../../api/jobs/job-rate-limiter.js';
 import { createApiDeps } from '../../api/deps.js';
 import { listen } from '../../api/http-server.js';
+import { startFileServer, type FileServer } from '../../fixtures/file-server.js';
 import { solidPng } from '../../local/sample-files.js';
 import { LOCAL_CREDENTIALS } from '../../local/stack.js';
 import { loadConfig } from '../../shared/config.js';
@@ -15,7 +16,6 @@ import { createLogger } from '../../shared/logger.js';
 import { createClients } from '../../shared/runtime.js';
 import { VERSION } from '../../shared/version.js';
 import { verifyWebhook } from '../../shared/webhooks.js';
-import { startFileServer, type FileServer } from '../helpers/file-server.js';
 import { KEY_B, startHarness, WEBHOOK_SECRET_A, type Harness } from '../helpers/harness.js';
 
 type Reply = Awaited<ReturnType<Harness['request']>>;

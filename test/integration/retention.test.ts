@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startFileServer, type FileServer } from '../../fixtures/file-server.js';
 import { solidPng } from '../../local/sample-files.js';
-import { startFileServer, type FileServer } from '../helpers/file-server.js';
 import { startHarness, type Harness } from '../helpers/harness.js';
 
 const RETENTION_S = 60;

@@ -2,11 +2,11 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startFileServer, type FileServer } from '../../fixtures/file-server.js';
 import { ByteBudget } from '../../worker/fetch/byte-budget.js';
 import { fetchToFile } from '../../worker/fetch/fetch-to-file.js';
 import { createHttpClient } from '../../worker/fetch/http-client.js';
 import { createGuardedAgents, destroyAgents, type GuardedAgents } from '../../worker/fetch/ssrf-agents.js';
-import { startFileServer, type FileServer } from '../helpers/file-server.js';
 import { startHarness, type Harness } from '../helpers/harness.js';
 import { readZip } from '../helpers/zip-reader.js';
 

@@ -1,8 +1,8 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startFileServer, type FileServer } from '../../fixtures/file-server.js';
 import { verifyWebhook, WebhookVerificationError } from '../../shared/webhooks.js';
-import { startFileServer, type FileServer } from '../helpers/file-server.js';
 import { startHarness, WEBHOOK_SECRET_A, type Harness } from '../helpers/harness.js';
 
 interface Delivery {

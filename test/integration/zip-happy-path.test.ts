@@ -5,8 +5,8 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { GetObjectTaggingCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startFileServer, type FileServer } from '../../fixtures/file-server.js';
 import { solidPng } from '../../local/sample-files.js';
-import { startFileServer, type FileServer } from '../helpers/file-server.js';
 import { startHarness, type Harness } from '../helpers/harness.js';
 import { readZip } from '../helpers/zip-reader.js';
 

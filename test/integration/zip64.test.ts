@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import yauzl from 'yauzl';
-import { startFileServer, type FileServer } from '../helpers/file-server.js';
+import { startFileServer, type FileServer } from '../../fixtures/file-server.js';
 import { startHarness, type Harness } from '../helpers/harness.js';
 
 // More entries than a zip without Zip64 can index (65,535).

@@ -1,4 +1,4 @@
-import type { JobDocument } from '../shared/jobs/job-document.js';
+import type { JobDocument } from '../../shared/jobs/job-document.js';
 
 export interface BenchApi {
   baseUrl: string;

@@ -1,5 +1,5 @@
-import { spawnTs } from './child-process.js';
-import { startCpuMeter, type CpuSample, type CpuTarget } from './cpu-meter.js';
+import { startCpuMeter, type CpuSample, type CpuTarget } from '../measure/cpu-meter.js';
+import { spawnTs } from '../processes/child-process.js';
 
 export type BaselineSpec =
   | { kind: 'download'; origin: string; files: number; concurrency: number }
@@ -27,7 +27,7 @@ export type BaselineMessage =
   | { type: 'error'; message: string };
 
 /**
- * Runs one baseline in a child process (bench/baseline.child.ts) with the worker's environment, so that it
+ * Runs one baseline in a child process (bench/baselines/baseline.child.ts) with the worker's environment, so that it
  * competes for the cores the way the worker does instead of sharing an event loop with s3rver. The CPU of
  * `targets` is measured from `go` to the result, so the child's start-up is not counted.
  */
@@ -36,7 +36,7 @@ export async function runBaseline(
   env: NodeJS.ProcessEnv,
   targets: Record<string, CpuTarget>,
 ): Promise<BaselineResult & { sample: CpuSample }> {
-  const child = spawnTs(`${spec.kind} baseline`, 'bench/baseline.child.ts', { env, ipc: true, args: [JSON.stringify(spec)] });
+  const child = spawnTs(`${spec.kind} baseline`, 'bench/baselines/baseline.child.ts', { env, ipc: true, args: [JSON.stringify(spec)] });
   try {
     const ready = await child.nextMessage<BaselineMessage>();
     if (ready.type !== 'ready') throw new Error(`${spec.kind} baseline: expected ready, got ${JSON.stringify(ready)}`);

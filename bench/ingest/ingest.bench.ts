@@ -1,19 +1,19 @@
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runBaseline } from './baseline-runner.js';
-import { log, reportIdleMachine, runBenchSession } from './bench-session.js';
-import { startBenchStack, type BenchStack } from './bench-stack.js';
-import type { TsChild } from './child-process.js';
-import type { CleanupStack } from './cleanup-stack.js';
-import { mbFromKb, seconds } from './format.js';
+import { runBaseline } from '../baselines/baseline-runner.js';
+import { log, reportIdleMachine, runBenchSession } from '../harness/bench-session.js';
+import { startBenchStack, type BenchStack } from '../harness/bench-stack.js';
+import type { CleanupStack } from '../harness/cleanup-stack.js';
+import { mbFromKb, seconds } from '../measure/format.js';
+import { readCommandLine, readMemoryKb } from '../measure/proc-stats.js';
+import type { TsChild } from '../processes/child-process.js';
+import { startWorkerProcess } from '../processes/worker-process.js';
+import { syntheticFileUrls } from '../synthetic/synthetic-files.js';
 import { checkItems, checkObjects, checkTempDirEmpty, expectedSha256s } from './ingest-check.js';
 import { INGEST_BENCH_USAGE, parseIngestBenchOptions, type IngestBenchOptions } from './ingest-options.js';
 import { collectIngestProfiles } from './ingest-profile.js';
 import { printIngestSummary, type IngestBenchResult } from './ingest-report.js';
 import { runIngestJob, type IngestRunResult } from './ingest-run.js';
-import { readCommandLine, readMemoryKb } from './proc-stats.js';
-import { syntheticFileUrls } from './synthetic-files.js';
-import { startWorkerProcess } from './worker-process.js';
 
 const errorText = (err: unknown) => (err instanceof Error ? err.message : String(err));
 

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { readdir } from 'node:fs/promises';
-import type { IngestItem } from '../shared/jobs/ingest.job.js';
-import type { ObjectStore } from '../shared/storage/object-store.js';
-import { syntheticFile } from './synthetic-files.js';
+import type { IngestItem } from '../../shared/jobs/ingest.job.js';
+import type { ObjectStore } from '../../shared/storage/object-store.js';
+import { syntheticFile } from '../synthetic/synthetic-files.js';
 
 /** Problems of one kind beyond this many are counted, not listed. */
 const EXAMPLES = 3;

@@ -1,20 +1,21 @@
 import { readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Queue } from 'bullmq';
-import type { JobDocument } from '../shared/jobs/job-document.js';
-import type { ObjectStore } from '../shared/storage/object-store.js';
+import type { JobDocument } from '../../shared/jobs/job-document.js';
+import type { ObjectStore } from '../../shared/storage/object-store.js';
+import { zipResultViewSchema } from '../../shared/jobs/zip.job.js';
+import { runBaseline, type BaselineResult } from '../baselines/baseline-runner.js';
+import type { BenchApi } from '../harness/bench-api.js';
+import { progressLine } from '../harness/progress-line.js';
+import { waitForJob } from '../harness/wait-for-job.js';
+import { startCpuMeter, type CpuSample } from '../measure/cpu-meter.js';
+import { nowUs, profileThisProcess, readMainThreadProfile, summarizeProfile, type CpuProfile } from '../measure/cpu-profile.js';
+import { mbFromKb, mib, mibPerSecond, seconds } from '../measure/format.js';
+import { readCommandLine, readMemoryKb } from '../measure/proc-stats.js';
+import type { TsChild } from '../processes/child-process.js';
+import { startWorkerProcess } from '../processes/worker-process.js';
+import { syntheticFileUrls } from '../synthetic/synthetic-files.js';
 import { checkArchive } from './archive-check.js';
-import { runBaseline, type BaselineResult } from './baseline-runner.js';
-import type { BenchApi } from './bench-api.js';
-import type { TsChild } from './child-process.js';
-import { nowUs, profileThisProcess, readMainThreadProfile, summarizeProfile, type CpuProfile } from './cpu-profile.js';
-import { startCpuMeter, type CpuSample } from './cpu-meter.js';
-import { mbFromKb, mib, mibPerSecond, seconds } from './format.js';
-import { readCommandLine, readMemoryKb } from './proc-stats.js';
-import { progressLine } from './progress-line.js';
-import { syntheticFileUrls } from './synthetic-files.js';
-import { waitForJob } from './wait-for-job.js';
-import { startWorkerProcess } from './worker-process.js';
 
 /** Parts lib-storage keeps in flight: S3ObjectStore.uploadStream's default, which the zip job uses. */
 export const UPLOAD_QUEUE_SIZE = 4;
@@ -148,7 +149,8 @@ export async function runRound(s: RoundSetup): Promise<RoundResult> {
     round.profile.push(`bench process CPU profile, s3rver + dynalite + API (${file}):`, ...summarizeProfile(benchProfile));
   }
 
-  const result = doc.state === 'completed' && doc.result && 'key' in doc.result ? doc.result : undefined;
+  const zip = doc.type === 'zip' && doc.state === 'completed' ? zipResultViewSchema.safeParse(doc.result) : undefined;
+  const result = zip?.success ? zip.data : undefined;
   if (!result) {
     round.failed = `job ${doc.id} ${doc.state}: ${doc.error ? `${doc.error.code}: ${doc.error.message}` : 'no zip result'}`;
     return round;

@@ -1,5 +1,5 @@
-import type { CpuSample } from './cpu-meter.js';
-import { mbFromKb, mib, mibPerSecond, renderTable, seconds } from './format.js';
+import type { CpuSample } from '../measure/cpu-meter.js';
+import { mbFromKb, mib, mibPerSecond, renderTable, seconds } from '../measure/format.js';
 import type { PhaseMeasure, RoundResult } from './zip-round.js';
 
 const RATIO_TARGET = 1.3;

@@ -1,6 +1,6 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
-import { PatternStream } from './synthetic-files.js';
+import { PatternStream } from '../synthetic/synthetic-files.js';
 
 export interface GeneratedUpload {
   bucket: string;

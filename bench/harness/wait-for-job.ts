@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { JobDocument } from '../shared/jobs/job-document.js';
+import type { JobDocument } from '../../shared/jobs/job-document.js';
 import type { BenchApi } from './bench-api.js';
 
 export interface WaitForJobOptions {

@@ -1,6 +1,6 @@
-import type { JobDocument } from '../shared/jobs/job-document.js';
-import { mbFromKb, mib, seconds } from './format.js';
-import { readMemoryKb } from './proc-stats.js';
+import type { JobDocument } from '../../shared/jobs/job-document.js';
+import { mbFromKb, mib, seconds } from '../measure/format.js';
+import { readMemoryKb } from '../measure/proc-stats.js';
 
 /** One line of a running job's progress (`t0`: when it was posted) with the worker's resident memory now. */
 export function progressLine(doc: JobDocument, t0: number, workerPid: number): string {

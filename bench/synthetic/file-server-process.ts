@@ -1,4 +1,4 @@
-import { spawnTs, type TsChild } from './child-process.js';
+import { spawnTs, type TsChild } from '../processes/child-process.js';
 
 /** Parent -> child. */
 export type FileServerRequest = { type: 'hits' };
@@ -15,9 +15,9 @@ export interface FileServerProcess {
   stop(): Promise<void>;
 }
 
-/** Starts bench/file-server.child.ts serving `files` synthetic files of `size` bytes; resolves once it listens. */
+/** Starts bench/synthetic/file-server.child.ts serving `files` synthetic files of `size` bytes; resolves once it listens. */
 export async function startFileServerProcess(files: number, size: number): Promise<FileServerProcess> {
-  const child = spawnTs('file server', 'bench/file-server.child.ts', {
+  const child = spawnTs('file server', 'bench/synthetic/file-server.child.ts', {
     ipc: true,
     args: ['--files', String(files), '--size', String(size)],
   });

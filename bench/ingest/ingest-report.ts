@@ -1,7 +1,7 @@
-import type { BaselineResult } from './baseline-runner.js';
-import type { Log } from './bench-session.js';
-import type { CpuSample } from './cpu-meter.js';
-import { mbFromKb, renderTable, seconds } from './format.js';
+import type { BaselineResult } from '../baselines/baseline-runner.js';
+import type { Log } from '../harness/bench-session.js';
+import type { CpuSample } from '../measure/cpu-meter.js';
+import { mbFromKb, renderTable, seconds } from '../measure/format.js';
 import type { IngestRunResult } from './ingest-run.js';
 
 const TARGET_URLS = 1000;

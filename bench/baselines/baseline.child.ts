@@ -1,14 +1,14 @@
 import { once } from 'node:events';
 import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
-import { loadConfig } from '../shared/config.js';
-import { createDynamoClient } from '../shared/storage/dynamodb-client.js';
-import { createS3Clients } from '../shared/storage/s3-client.js';
-import { mediaKey } from '../shared/url-normalize.js';
-import { batchGetRaw } from './batch-get-baseline.js';
+import { loadConfig } from '../../shared/config.js';
+import { createDynamoClient } from '../../shared/storage/dynamodb-client.js';
+import { createS3Clients, type AwsCredentials } from '../../shared/storage/s3-client.js';
+import { mediaKey } from '../../shared/url-normalize.js';
+import { readMemoryKb } from '../measure/proc-stats.js';
+import { syntheticFileUrls } from '../synthetic/synthetic-files.js';
 import type { BaselineMessage, BaselineSpec } from './baseline-runner.js';
+import { batchGetRaw } from './batch-get-baseline.js';
 import { downloadToNowhere } from './download-baseline.js';
-import { readMemoryKb } from './proc-stats.js';
-import { syntheticFileUrls } from './synthetic-files.js';
 import { uploadGenerated } from './upload-baseline.js';
 
 interface Prepared {
@@ -17,7 +17,17 @@ interface Prepared {
   close(): void;
 }
 
-/** Everything but the measured work: clients are built exactly as the worker builds its own, from the same environment. */
+/**
+ * The embedded stack's keys, from the environment the bench built for this child (as for the worker). Read here
+ * rather than imported from local/stack.ts, which would load s3rver and dynalite into the process measured.
+ */
+function stackCredentials(env: NodeJS.ProcessEnv): AwsCredentials {
+  const { AWS_ACCESS_KEY_ID: accessKeyId, AWS_SECRET_ACCESS_KEY: secretAccessKey } = env;
+  if (!accessKeyId || !secretAccessKey) throw new Error('baseline child: no AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY in its environment');
+  return { accessKeyId, secretAccessKey };
+}
+
+/** Everything but the measured work: clients are built as the worker builds its own, from the same environment. */
 async function prepare(spec: BaselineSpec): Promise<Prepared> {
   const config = loadConfig();
   switch (spec.kind) {
@@ -26,7 +36,7 @@ async function prepare(spec: BaselineSpec): Promise<Prepared> {
       return { repeat: 1, run: async () => ({ bytes: await downloadToNowhere(urls, spec.concurrency) }), close: () => undefined };
     }
     case 'upload': {
-      const { client } = createS3Clients(config);
+      const { client } = createS3Clients(config, stackCredentials(process.env));
       return {
         repeat: 1,
         run: async () => ({ bytes: await uploadGenerated(client, { ...spec, bucket: config.S3_BUCKET }) }),
@@ -34,7 +44,7 @@ async function prepare(spec: BaselineSpec): Promise<Prepared> {
       };
     }
     case 'batch-get': {
-      const client = createDynamoClient(config);
+      const client = createDynamoClient(config, stackCredentials(process.env));
       const table = config.DYNAMODB_TABLE;
       const pks = syntheticFileUrls(spec.origin, spec.files).map((url) => mediaKey(spec.tenant, url));
       // The worker's index client has its connection open by the time a job looks anything up: so has this one.

@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { UsageError } from './usage-error.js';
+import { UsageError } from '../harness/usage-error.js';
 
 export interface IngestBenchOptions {
   /** URLs in each job (distinct synthetic files). */

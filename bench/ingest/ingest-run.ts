@@ -1,15 +1,15 @@
-import type { JobDocument } from '../shared/jobs/job-document.js';
-import type { IngestItem } from '../shared/jobs/ingest.job.js';
-import type { BenchApi } from './bench-api.js';
-import type { Log } from './bench-session.js';
-import type { TsChild } from './child-process.js';
-import { startCpuMeter, type CpuSample } from './cpu-meter.js';
-import { nowUs, profileThisProcess, type CpuProfile } from './cpu-profile.js';
-import type { FileServerProcess } from './file-server-process.js';
-import { seconds } from './format.js';
-import { readMemoryKb } from './proc-stats.js';
-import { progressLine } from './progress-line.js';
-import { waitForJob } from './wait-for-job.js';
+import { ingestJobResultSchema, type IngestItem } from '../../shared/jobs/ingest.job.js';
+import type { JobDocument } from '../../shared/jobs/job-document.js';
+import type { BenchApi } from '../harness/bench-api.js';
+import type { Log } from '../harness/bench-session.js';
+import { progressLine } from '../harness/progress-line.js';
+import { waitForJob } from '../harness/wait-for-job.js';
+import { startCpuMeter, type CpuSample } from '../measure/cpu-meter.js';
+import { nowUs, profileThisProcess, type CpuProfile } from '../measure/cpu-profile.js';
+import { seconds } from '../measure/format.js';
+import { readMemoryKb } from '../measure/proc-stats.js';
+import type { TsChild } from '../processes/child-process.js';
+import type { FileServerProcess } from '../synthetic/file-server-process.js';
 
 export interface IngestRunSetup {
   label: string;
@@ -93,8 +93,9 @@ export async function runIngestJob(s: IngestRunSetup): Promise<IngestRunResult> 
     window,
     benchProfile,
   };
-  if (doc.state === 'completed' && doc.result && 'items' in doc.result) {
-    result.items = doc.result.items;
+  const ingest = doc.type === 'ingest' && doc.state === 'completed' ? ingestJobResultSchema.safeParse(doc.result) : undefined;
+  if (ingest?.success) {
+    result.items = ingest.data.items;
     s.log(`  completed: job ${seconds(result.jobMs)} s, wall ${seconds(result.wallMs)} s (picked up after ${result.pickupMs} ms); ${fileServerRequests} requests to the file server`);
   } else {
     result.failed = `job ${doc.id} ${doc.state}: ${doc.error ? `${doc.error.code}: ${doc.error.message}` : 'no ingest result'}`;

@@ -6,8 +6,8 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { promisify } from 'node:util';
-import type { ZipResultView } from '../shared/jobs/zip.job.js';
-import type { ObjectStore } from '../shared/storage/object-store.js';
+import type { ZipResultView } from '../../shared/jobs/zip.job.js';
+import type { ObjectStore } from '../../shared/storage/object-store.js';
 
 export interface ArchiveExpectations {
   entries: number;

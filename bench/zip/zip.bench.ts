@@ -1,14 +1,14 @@
 import { mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { maxArchiveBytes, partSizeFor } from '../worker/upload/part-size.js';
-import { log, reportIdleMachine, runBenchSession } from './bench-session.js';
-import { startBenchStack } from './bench-stack.js';
-import type { TsChild } from './child-process.js';
-import { mib } from './format.js';
+import { maxArchiveBytes, partSizeFor } from '../../worker/upload/part-size.js';
+import { log, reportIdleMachine, runBenchSession } from '../harness/bench-session.js';
+import { startBenchStack } from '../harness/bench-stack.js';
+import { mib } from '../measure/format.js';
+import type { TsChild } from '../processes/child-process.js';
 import { parseZipBenchOptions, ZIP_BENCH_USAGE } from './zip-options.js';
-import { runRound, type RoundResult } from './zip-round.js';
 import { printRound, printSummary } from './zip-report.js';
+import { runRound, type RoundResult } from './zip-round.js';
 
 const MiB = 1024 * 1024;
 

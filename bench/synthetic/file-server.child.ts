@@ -1,6 +1,6 @@
 import { pipeline } from 'node:stream';
 import { parseArgs } from 'node:util';
-import { startFileServer } from '../test/helpers/file-server.js';
+import { startFileServer } from '../../fixtures/file-server.js';
 import type { FileServerMessage, FileServerRequest } from './file-server-process.js';
 import { syntheticFile, syntheticFilePath } from './synthetic-files.js';
 

@@ -2,17 +2,17 @@ import { randomUUID } from 'node:crypto';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startFerry } from '../local/in-process.js';
-import { LOCAL_CREDENTIALS, startLocalStack } from '../local/stack.js';
-import { loadConfig, type Config } from '../shared/config.js';
-import { createLogger } from '../shared/logger.js';
-import type { FerryQueues } from '../shared/queues.js';
-import type { Clients } from '../shared/runtime.js';
-import { defaultLimits, generateApiKey, hashApiKey, type TenantLimits } from '../shared/tenants.js';
+import { startFerry } from '../../local/in-process.js';
+import { LOCAL_CREDENTIALS, startLocalStack } from '../../local/stack.js';
+import { loadConfig, type Config } from '../../shared/config.js';
+import { createLogger } from '../../shared/logger.js';
+import type { FerryQueues } from '../../shared/queues.js';
+import type { Clients } from '../../shared/runtime.js';
+import { defaultLimits, generateApiKey, hashApiKey, type TenantLimits } from '../../shared/tenants.js';
+import { startFileServerProcess, type FileServerProcess } from '../synthetic/file-server-process.js';
 import { benchApiClient, type BenchApi } from './bench-api.js';
 import type { Log } from './bench-session.js';
 import type { CleanupStack } from './cleanup-stack.js';
-import { startFileServerProcess, type FileServerProcess } from './file-server-process.js';
 
 export interface BenchStackOptions {
   /** Synthetic files the file server serves; also the tenant's maxFilesPerJob (at least). */
@@ -115,14 +115,19 @@ export async function startBenchStack(o: BenchStackOptions, cleanup: CleanupStac
     fileServer,
     tempRoot,
     workerTemp,
-    workerEnv: ({ downloadConcurrency }) => ({
-      ...process.env,
-      ...env,
-      DOWNLOAD_CONCURRENCY: String(downloadConcurrency),
-      WORKER_CONCURRENCY: '1',
-      TEMP_DIR: workerTemp,
-      AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
-      AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
-    }),
+    workerEnv: ({ downloadConcurrency }) => {
+      // The worker's SDK reads the embedded stack's keys from its environment: a profile from the shell would take
+      // precedence over them, and a session token would be sent along with them.
+      const { AWS_PROFILE: _profile, AWS_SESSION_TOKEN: _sessionToken, ...inherited } = process.env;
+      return {
+        ...inherited,
+        ...env,
+        DOWNLOAD_CONCURRENCY: String(downloadConcurrency),
+        WORKER_CONCURRENCY: '1',
+        TEMP_DIR: workerTemp,
+        AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
+        AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
+      };
+    },
   };
 }

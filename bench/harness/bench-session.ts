@@ -1,7 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { LOCAL_CREDENTIALS } from '../local/stack.js';
+import { startCpuMeter } from '../measure/cpu-meter.js';
 import { CleanupStack } from './cleanup-stack.js';
-import { startCpuMeter } from './cpu-meter.js';
 
 export type Log = (line: string) => void;
 
@@ -9,8 +8,7 @@ export const log: Log = (line) => process.stdout.write(`${line}\n`);
 
 /**
  * Runs a bench body with a clean-up stack that always runs: when the body returns or throws, and on Ctrl-C
- * (a second Ctrl-C quits at once). Sets what every bench and its children need first: the embedded S3
- * server's credentials (the SDK's default chain reads them) and no Node-version notice from the SDK.
+ * (a second Ctrl-C quits at once).
  */
 export async function runBenchSession(body: (cleanup: CleanupStack) => Promise<number>): Promise<number> {
   const cleanup = new CleanupStack();
@@ -23,13 +21,6 @@ export async function runBenchSession(body: (cleanup: CleanupStack) => Promise<n
   };
   process.on('SIGINT', onSigint);
   try {
-    // Node 20 is what this project runs on; the SDK's notice about Node 22 would fill every child's output.
-    process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
-    // The embedded S3 server accepts only its own credentials; the SDK's default chain (and the children) read these.
-    process.env.AWS_ACCESS_KEY_ID = LOCAL_CREDENTIALS.accessKeyId;
-    process.env.AWS_SECRET_ACCESS_KEY = LOCAL_CREDENTIALS.secretAccessKey;
-    delete process.env.AWS_SESSION_TOKEN;
-    delete process.env.AWS_PROFILE;
     return await body(cleanup);
   } finally {
     if (!interrupted) {
