@@ -27,6 +27,9 @@ async function devSecret(dataDir: string, name: string, generate: () => string):
 
 /** `npm run dev`: embedded S3 and DynamoDB servers, the API and a worker, in one process. */
 async function main(): Promise<void> {
+  // The dev defaults go under the real environment (and the embedded servers' settings over both) before the one
+  // loadConfig() parse; loadConfig takes a single env record, so this entry point composes it.
+  // eslint-disable-next-line no-restricted-properties
   const devEnv = { NODE_ENV: 'development', ALLOW_PRIVATE_NETWORKS: 'true', ...process.env };
   const base = loadConfig(devEnv);
   const dataDir = resolve(base.FERRY_DATA_DIR);
