@@ -1,4 +1,5 @@
 import js from '@eslint/js';
+import prettier from 'eslint-config-prettier/flat';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
@@ -65,4 +66,6 @@ export default tseslint.config(
     files: ['test/integration/openapi.test.ts'],
     rules: { '@typescript-eslint/no-unnecessary-type-assertion': 'off' },
   },
+  // Last: turns off the stylistic rules that Prettier owns, so the two never disagree about layout.
+  prettier,
 );
