@@ -3,8 +3,8 @@
  * so every command runs in-process with its output captured.
  */
 export interface CliIo {
-  out(text: string): void;
-  err(text: string): void;
+  out: (text: string) => void;
+  err: (text: string) => void;
   /**
    * The environment a command configures itself from. Left out, `loadConfig` reads `process.env` (it is the one
    * place that does).

@@ -71,10 +71,11 @@ export function createReceiver(secret: string, onEvent: (event: WebhookEvent) =>
   }
 
   return createServer((req, res) => {
-    handle(req)
+    // A request listener has no one to hand a promise to; handle()'s failures are already answered with a 500.
+    void handle(req)
       .catch((err: unknown): [number, string] => [500, String(err)])
       .then(([status, message]) => {
-        if (message) console.warn(`delivery ${req.headers['webhook-id'] ?? '?'} refused (${status}): ${message}`);
+        if (message) console.warn(`delivery ${String(req.headers['webhook-id'] ?? '?')} refused (${status}): ${message}`);
         res.writeHead(status, message ? { 'content-type': 'text/plain' } : {}).end(message);
       });
   });

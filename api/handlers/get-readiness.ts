@@ -4,6 +4,8 @@ import { readinessSchema } from '../schemas.js';
 
 const PROBE_TIMEOUT_MS = 3000;
 
+type Check = { ok: true } | { ok: false; error: string };
+
 function withTimeout(p: Promise<unknown>, ms: number): Promise<unknown> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise((_, reject) => {
@@ -19,12 +21,12 @@ export const getReadinessRoute = defineRoute({
   handlers: ({ readiness }) => [
     async (_req, res) => {
       const entries = await Promise.all(
-        Object.entries(readiness).map(async ([name, probe]) => {
+        Object.entries(readiness).map(async ([name, probe]): Promise<[string, Check]> => {
           try {
             await withTimeout(probe(), PROBE_TIMEOUT_MS);
-            return [name, { ok: true }] as const;
+            return [name, { ok: true }];
           } catch (err) {
-            return [name, { ok: false, error: (err as Error).message || (err as Error).name }] as const;
+            return [name, { ok: false, error: (err as Error).message || (err as Error).name }];
           }
         }),
       );

@@ -1,6 +1,7 @@
 import type { Job } from 'bullmq';
 import type { Request } from 'express';
 import { NotFoundError } from '../../shared/errors/app-error.js';
+import type { BaseJobData } from '../../shared/jobs/common.js';
 import type { JobType } from '../../shared/jobs/registry.js';
 import type { JobQueues } from '../../shared/queues.js';
 import { tenantOf } from '../middleware/auth.js';
@@ -23,7 +24,7 @@ export async function findJob(req: Request, queues: JobQueues): Promise<FoundJob
   const queue = queues[parsed.type];
   // State first: a job read before its state could finish in between and look completed without a result.
   const state = await queue.getJobState(id);
-  const job = state === 'unknown' ? undefined : ((await queue.getJob(id)) as Job | undefined);
+  const job = state === 'unknown' ? undefined : ((await queue.getJob(id)) as Job<BaseJobData> | undefined);
   if (job?.data?.tenant !== tenant.id) throw new NotFoundError('No such job');
   return { id, type: parsed.type, job, state };
 }

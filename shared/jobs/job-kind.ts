@@ -47,7 +47,7 @@ export interface JobKind<
   /** The queue payload for a validated request. */
   toData(body: z.output<Request>, ctx: JobRequestContext): z.input<Data>;
   /** Files the job reports progress on, counted as the worker does. */
-  filesTotal(data: z.output<Data>): number;
+  filesTotal: (data: z.output<Data>) => number;
   /** How GET /v1/jobs/:id and webhooks show the stored result (the stored result itself when omitted). */
   view?: { schema: z.ZodType<View>; present(result: z.output<Result>, ctx: ResultViewContext): Promise<View> };
 }

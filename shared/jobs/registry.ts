@@ -37,4 +37,4 @@ export function checkRegistry(kinds: Record<string, JobKind>): void {
     prefixes.add(kind.idPrefix);
   }
 }
-checkRegistry(JOB_KINDS as unknown as Record<string, JobKind>);
+checkRegistry(JOB_KINDS);

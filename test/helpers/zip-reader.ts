@@ -14,7 +14,7 @@ export interface ZipEntryRead {
 export async function readZip(zip: Buffer): Promise<ZipEntryRead[]> {
   const archive = await new Promise<yauzl.ZipFile>((resolve, reject) =>
     yauzl.fromBuffer(zip, { lazyEntries: true, decodeStrings: true, validateEntrySizes: true }, (err, z) =>
-      err ? reject(err) : resolve(z!),
+      err ? reject(err) : resolve(z),
     ),
   );
   const entries: ZipEntryRead[] = [];
@@ -24,7 +24,7 @@ export async function readZip(zip: Buffer): Promise<ZipEntryRead[]> {
     archive.on('entry', (entry: yauzl.Entry) => {
       archive.openReadStream(entry, (err, stream) => {
         if (err) return reject(err);
-        streamToBuffer(stream!).then((data) => {
+        streamToBuffer(stream).then((data) => {
           entries.push({
             name: entry.fileName,
             data,

@@ -25,7 +25,7 @@ export class CompletionPool<I, O> {
     private readonly task: (item: I, index: number) => Promise<O>,
   ) {}
 
-  async *results(): AsyncGenerator<Settled<I, O>> {
+  async *results(): AsyncGenerator<Settled<I, O>, void, undefined> {
     this.fill();
     for (let yielded = 0; yielded < this.items.length; yielded++) {
       while (this.ready.length === 0) await new Promise<void>((resolve) => (this.wake = resolve));
