@@ -82,6 +82,15 @@ export default {
       to: { path: '^(test|bench|fixtures)/' },
     },
     {
+      name: 'tests-and-benches-apart',
+      comment:
+        'Tests and benchmarks share fixtures through fixtures/, never each other: a benchmark must not break ' +
+        'when a test helper changes, nor a test when a benchmark does.',
+      severity: 'error',
+      from: { path: '^(test|bench)/' },
+      to: { path: '^(test|bench)/', pathNot: '^$1/' },
+    },
+    {
       name: 'worker-plumbing-not-up',
       comment:
         'fetch/, upload/ and runtime/ are the plumbing processors and features compose; they import no feature ' +
