@@ -3,7 +3,7 @@
 #   worker:         docker run ferry node dist/worker/main.js   (compose: `command:`)
 
 # ---- build: compile TypeScript to dist/ ----
-FROM node:20-bookworm-slim AS build
+FROM node:24-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
 # postinstall applies patches/ (a dev dependency's, s3rver, for the local stack).
@@ -17,7 +17,7 @@ COPY local ./local
 RUN npm run build
 
 # ---- runtime: production dependencies and the compiled code only ----
-FROM node:20-bookworm-slim AS runtime
+FROM node:24-bookworm-slim AS runtime
 ENV NODE_ENV=production
 WORKDIR /app
 COPY package.json package-lock.json ./
