@@ -4,7 +4,7 @@
 #   operator CLI:   docker run ferry node dist/cli/ferry.js help
 
 # ---- build: compile TypeScript to dist/ ----
-FROM node:20-bookworm-slim AS build
+FROM node:24-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
 # postinstall applies patches/ (a dev dependency's, s3rver, for the local stack).
@@ -19,7 +19,7 @@ COPY local ./local
 RUN npm run build
 
 # ---- runtime: production dependencies and the compiled code only ----
-FROM node:20-bookworm-slim AS runtime
+FROM node:24-bookworm-slim AS runtime
 ENV NODE_ENV=production
 WORKDIR /app
 COPY package.json package-lock.json ./

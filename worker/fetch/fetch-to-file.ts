@@ -63,10 +63,20 @@ export async function fetchToFile(http: Got, req: FetchToFileRequest): Promise<F
     headerContentType: () => headers['content-type'] as string | undefined,
     onBytes: req.onBytes,
   });
+  // A failed download gives its bytes back to the job's budget as soon as it fails, not only once every stream
+  // of the pipeline has closed: the job's other downloads go on counting meanwhile, and must not be refused
+  // job_too_large for bytes that will be given back.
+  let released = false;
+  const releaseBudget = () => {
+    if (released) return;
+    released = true;
+    req.budget.release(meter.size);
+  };
+  meter.once('error', releaseBudget);
   try {
     await pipeline(source, meter, createWriteStream(req.path));
   } catch (err) {
-    req.budget.release(meter.size);
+    releaseBudget();
     // Errors of our own disk (ENOSPC...) are the job's problem, not the URL's: they pass through as they are.
     if (err instanceof FetchError || err instanceof RequestError) throw toFetchError(err, req.url);
     throw err;
