@@ -13,7 +13,10 @@ export const BOARD_PATH = '/admin/queues';
  * Bull Board behind HTTP basic auth, or undefined (and a log line saying why) when BULL_BOARD_USER or
  * BULL_BOARD_PASSWORD is unset: the board can retry and delete jobs, so it is never served without a password.
  */
-export function createBoard({ config, logger }: Pick<ApiDeps, 'config' | 'logger'>, queues: Queue[]): Router | undefined {
+export function createBoard(
+  { config, logger }: Pick<ApiDeps, 'config' | 'logger'>,
+  queues: Queue[],
+): Router | undefined {
   const user = config.BULL_BOARD_USER;
   const password = config.BULL_BOARD_PASSWORD;
   if (user === undefined || password === undefined) {

@@ -1,6 +1,6 @@
 import type { JobState } from 'bullmq';
-import { allQueues, type FerryQueues } from '../shared/queues.js';
 import { collectDefaultMetrics, Counter, Gauge, Registry } from 'prom-client';
+import { allQueues, type FerryQueues } from '../shared/queues.js';
 
 /** Job states reported per queue (BullMQ's names; a paused queue keeps its jobs in `waiting`). */
 export const QUEUE_STATES: readonly JobState[] = [

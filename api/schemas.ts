@@ -12,12 +12,14 @@ const isoDateTime = z.iso.datetime();
 const count = z.number().int().nonnegative();
 
 /** The 202 body of every job-creating route. */
-export const acceptedJobSchema = z.object({
-  id: z.string(),
-  type: jobTypeSchema,
-  state: z.literal('queued'),
-  statusUrl: z.string().meta({ description: 'Where to poll the job; also sent as the Location header.' }),
-}).meta({ id: 'JobAccepted' });
+export const acceptedJobSchema = z
+  .object({
+    id: z.string(),
+    type: jobTypeSchema,
+    state: z.literal('queued'),
+    statusUrl: z.string().meta({ description: 'Where to poll the job; also sent as the Location header.' }),
+  })
+  .meta({ id: 'JobAccepted' });
 
 /** The 202 body of DELETE /v1/jobs/:id. */
 export const cancelledJobSchema = z
@@ -25,28 +27,32 @@ export const cancelledJobSchema = z
   .meta({ id: 'JobCancelled' });
 
 /** GET /v1/media: the caller's index record for one URL. */
-export const mediaRecordSchema = z.object({
-  url: z.string(),
-  key: z.string(),
-  size: count,
-  contentType: z.string(),
-  sha256: z.string(),
-  etag: z.string(),
-  jobId: z.string().meta({ description: 'The job that stored the object.' }),
-  createdAt: isoDateTime,
-  publicUrl: z.string(),
-}).meta({ id: 'MediaRecord' });
+export const mediaRecordSchema = z
+  .object({
+    url: z.string(),
+    key: z.string(),
+    size: count,
+    contentType: z.string(),
+    sha256: z.string(),
+    etag: z.string(),
+    jobId: z.string().meta({ description: 'The job that stored the object.' }),
+    createdAt: isoDateTime,
+    publicUrl: z.string(),
+  })
+  .meta({ id: 'MediaRecord' });
 
 /** Every 4xx/5xx body, built in one place (api/middleware/error-handler.ts). */
-export const apiErrorSchema = z.object({
-  error: z.object({
-    code: z.string().meta({ description: 'Stable, machine-readable: invalid_request, unauthorized, not_found...' }),
-    message: z.string(),
-    details: z.unknown().optional().meta({
-      description: 'On 400: `[{field, message}]`, one per offending field (`urls[0]`, `options.refresh`...).',
+export const apiErrorSchema = z
+  .object({
+    error: z.object({
+      code: z.string().meta({ description: 'Stable, machine-readable: invalid_request, unauthorized, not_found...' }),
+      message: z.string(),
+      details: z.unknown().optional().meta({
+        description: 'On 400: `[{field, message}]`, one per offending field (`urls[0]`, `options.refresh`...).',
+      }),
     }),
-  }),
-}).meta({ id: 'Error' });
+  })
+  .meta({ id: 'Error' });
 
 export const healthSchema = z.object({ status: z.literal('ok') }).meta({ id: 'Health' });
 
@@ -56,26 +62,30 @@ export const readinessCheckSchema = z.discriminatedUnion('ok', [
 ]);
 
 /** GET /readyz: 200 when every dependency answers, 503 otherwise. */
-export const readinessSchema = z.object({
-  status: z.enum(['ready', 'not_ready']),
-  checks: z.record(z.string(), readinessCheckSchema).meta({ description: 'One entry per dependency probed.' }),
-}).meta({ id: 'Readiness' });
+export const readinessSchema = z
+  .object({
+    status: z.enum(['ready', 'not_ready']),
+    checks: z.record(z.string(), readinessCheckSchema).meta({ description: 'One entry per dependency probed.' }),
+  })
+  .meta({ id: 'Readiness' });
 
 /** The body of GET /v1/limits. */
-export const limitsResponseSchema = z.strictObject({
-  tenant: z.string().describe('The caller\u2019s tenant id.'),
-  limits: z.strictObject({
-    jobsPerMinute: z.int().positive().describe('Jobs (POST /v1/zips and /v1/ingests) per sliding minute.'),
-    maxFilesPerJob: z.int().positive(),
-    maxFileBytes: z.int().positive(),
-    maxJobBytes: z.int().positive(),
-    allowedTypes: z.array(z.string()).describe('Media types a fetched file may have (`image/*` style).'),
-  }),
-  rate: z.strictObject({
-    windowSeconds: z.int().positive(),
-    remaining: z.int().nonnegative().describe('Jobs the caller may still create in the current window.'),
-  }),
-}).meta({ id: 'Limits' });
+export const limitsResponseSchema = z
+  .strictObject({
+    tenant: z.string().describe('The caller\u2019s tenant id.'),
+    limits: z.strictObject({
+      jobsPerMinute: z.int().positive().describe('Jobs (POST /v1/zips and /v1/ingests) per sliding minute.'),
+      maxFilesPerJob: z.int().positive(),
+      maxFileBytes: z.int().positive(),
+      maxJobBytes: z.int().positive(),
+      allowedTypes: z.array(z.string()).describe('Media types a fetched file may have (`image/*` style).'),
+    }),
+    rate: z.strictObject({
+      windowSeconds: z.int().positive(),
+      remaining: z.int().nonnegative().describe('Jobs the caller may still create in the current window.'),
+    }),
+  })
+  .meta({ id: 'Limits' });
 export type LimitsResponse = z.infer<typeof limitsResponseSchema>;
 
 // The API builds this body from a TypeScript type; this fails to compile when the type and its schema part ways.

@@ -14,10 +14,15 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger(config.LOG_LEVEL, { service: 'ferry-api' });
   const tenants = loadTenants(config);
-  if (!tenants) throw new ConfigError('FERRY_TENANTS or FERRY_TENANTS_FILE is required (npm run dev creates a dev tenant)');
+  if (!tenants)
+    throw new ConfigError('FERRY_TENANTS or FERRY_TENANTS_FILE is required (npm run dev creates a dev tenant)');
   const clients = createClients(config, 'ferry-api');
   const queues = createQueues(clients.redis, config);
-  const http = await listen(createApp(createApiDeps({ config, clients, queues, tenants, logger })), config.PORT, config.HOST);
+  const http = await listen(
+    createApp(createApiDeps({ config, clients, queues, tenants, logger })),
+    config.PORT,
+    config.HOST,
+  );
   logger.info({ port: config.PORT }, 'api listening');
   onShutdownSignal(logger, async () => {
     await http.close();

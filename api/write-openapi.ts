@@ -1,8 +1,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { VERSION } from '../shared/version.js';
-import { apiRoutes } from './routes.js';
 import { buildOpenApiDocument } from './openapi/document.js';
+import { apiRoutes } from './routes.js';
 
 /*
  * Writes the document GET /openapi.json serves (the same routes, the same version) to the file named by the first

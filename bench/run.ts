@@ -13,7 +13,9 @@ async function main(): Promise<number> {
   const bench = name === undefined ? undefined : BENCHES[name];
   if (!bench) {
     const known = Object.keys(BENCHES);
-    console.error(`unknown bench "${name ?? ''}": available: ${known.join(', ')}\nusage: npm run bench -- <${known.join('|')}> [flags]`);
+    console.error(
+      `unknown bench "${name ?? ''}": available: ${known.join(', ')}\nusage: npm run bench -- <${known.join('|')}> [flags]`,
+    );
     return 2;
   }
   return bench(argv);

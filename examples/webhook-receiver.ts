@@ -75,7 +75,8 @@ export function createReceiver(secret: string, onEvent: (event: WebhookEvent) =>
     void handle(req)
       .catch((err: unknown): [number, string] => [500, String(err)])
       .then(([status, message]) => {
-        if (message) console.warn(`delivery ${String(req.headers['webhook-id'] ?? '?')} refused (${status}): ${message}`);
+        if (message)
+          console.warn(`delivery ${String(req.headers['webhook-id'] ?? '?')} refused (${status}): ${message}`);
         res.writeHead(status, message ? { 'content-type': 'text/plain' } : {}).end(message);
       });
   });

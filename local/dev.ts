@@ -7,7 +7,7 @@ import { createLogger } from '../shared/logger.js';
 import { onShutdownSignal } from '../shared/shutdown.js';
 import { defaultLimits, generateApiKey, generateWebhookSecret, hashApiKey, loadTenants } from '../shared/tenants.js';
 import { startFerry } from './in-process.js';
-import { sampleFilesRouter, SAMPLE_NAMES } from './sample-files.js';
+import { SAMPLE_NAMES, sampleFilesRouter } from './sample-files.js';
 import { LOCAL_CREDENTIALS, startLocalStack } from './stack.js';
 
 /**

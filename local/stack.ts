@@ -30,7 +30,11 @@ export const LOCAL_CREDENTIALS = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RV
  * Starts an S3-compatible server (s3rver) and a DynamoDB-compatible server (dynalite) on free ports.
  * Dev mode and the tests share it, so both run against the same real protocol servers.
  */
-export async function startLocalStack({ dataDir, buckets, host = '127.0.0.1' }: LocalStackOptions): Promise<LocalStack> {
+export async function startLocalStack({
+  dataDir,
+  buckets,
+  host = '127.0.0.1',
+}: LocalStackOptions): Promise<LocalStack> {
   const root = dataDir ?? (await mkdtemp(join(tmpdir(), 'ferry-stack-')));
   const s3Directory = join(root, 's3');
   await mkdir(s3Directory, { recursive: true });

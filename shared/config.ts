@@ -35,7 +35,10 @@ export const configSchema = z.object({
   API_BODY_LIMIT: z.string().default('5mb'),
 
   REDIS_URL: z.string().default('redis://127.0.0.1:6379'),
-  QUEUE_PREFIX: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'letters, digits, _ . - only').default('ferry'),
+  QUEUE_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9_.-]{1,64}$/, 'letters, digits, _ . - only')
+    .default('ferry'),
 
   S3_ENDPOINT: optionalUrl,
   /** Endpoint used only to sign download URLs, when clients reach S3 by another address than the workers. */

@@ -58,7 +58,9 @@ export class WorkerMetrics {
       'ferry_jobs_finished_total',
       'counter',
       'Jobs finished by all workers, by type and outcome',
-      pick('jobs_finished').map((r) => `ferry_jobs_finished_total{type="${label(r.parts[1]!)}",outcome="${label(r.parts[2]!)}"} ${r.value}`),
+      pick('jobs_finished').map(
+        (r) => `ferry_jobs_finished_total{type="${label(r.parts[1]!)}",outcome="${label(r.parts[2]!)}"} ${r.value}`,
+      ),
     );
     const types = [...new Set(pick('duration_count').map((r) => r.parts[1]!))];
     block(
@@ -69,20 +71,29 @@ export class WorkerMetrics {
         const t = label(type);
         const count = all[`duration_count|${type}`] ?? '0';
         return [
-          ...DURATION_BUCKETS.map((le) => `ferry_job_duration_seconds_bucket{type="${t}",le="${le}"} ${all[`duration_bucket|${type}|${le}`] ?? 0}`),
+          ...DURATION_BUCKETS.map(
+            (le) =>
+              `ferry_job_duration_seconds_bucket{type="${t}",le="${le}"} ${all[`duration_bucket|${type}|${le}`] ?? 0}`,
+          ),
           `ferry_job_duration_seconds_bucket{type="${t}",le="+Inf"} ${count}`,
           `ferry_job_duration_seconds_sum{type="${t}"} ${all[`duration_sum|${type}`] ?? 0}`,
           `ferry_job_duration_seconds_count{type="${t}"} ${count}`,
         ];
       }),
     );
-    block('ferry_bytes_downloaded_total', 'counter', 'Bytes downloaded by finished jobs', [`ferry_bytes_downloaded_total ${all.bytes_downloaded ?? 0}`]);
-    block('ferry_bytes_uploaded_total', 'counter', 'Bytes stored in S3 by completed jobs', [`ferry_bytes_uploaded_total ${all.bytes_uploaded ?? 0}`]);
+    block('ferry_bytes_downloaded_total', 'counter', 'Bytes downloaded by finished jobs', [
+      `ferry_bytes_downloaded_total ${all.bytes_downloaded ?? 0}`,
+    ]);
+    block('ferry_bytes_uploaded_total', 'counter', 'Bytes stored in S3 by completed jobs', [
+      `ferry_bytes_uploaded_total ${all.bytes_uploaded ?? 0}`,
+    ]);
     block(
       'ferry_webhook_deliveries_total',
       'counter',
       'Webhook delivery attempts by outcome (retried: failed, another attempt follows)',
-      pick('webhook_deliveries').map((r) => `ferry_webhook_deliveries_total{outcome="${label(r.parts[1]!)}"} ${r.value}`),
+      pick('webhook_deliveries').map(
+        (r) => `ferry_webhook_deliveries_total{outcome="${label(r.parts[1]!)}"} ${r.value}`,
+      ),
     );
     return `${out.join('\n')}\n`;
   }

@@ -17,9 +17,19 @@ async function main(): Promise<void> {
   const clients = createClients(config, 'ferry-worker');
   if (config.S3_MANAGE_LIFECYCLE) {
     const applied = await clients.store.applyLifecycle(lifecycleRules(config));
-    logger.info({ applied }, applied ? 'bucket lifecycle rule applied' : 'this S3 store does not support lifecycle rules');
+    logger.info(
+      { applied },
+      applied ? 'bucket lifecycle rule applied' : 'this S3 store does not support lifecycle rules',
+    );
   }
-  const running = startWorkers({ config, connection: clients.redis, store: clients.store, index: clients.index, tenants, logger });
+  const running = startWorkers({
+    config,
+    connection: clients.redis,
+    store: clients.store,
+    index: clients.index,
+    tenants,
+    logger,
+  });
   onShutdownSignal(logger, async () => {
     await running.close(config.WORKER_SHUTDOWN_TIMEOUT_MS);
     await clients.close();

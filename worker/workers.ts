@@ -102,7 +102,9 @@ export function startWorkers({ config, connection, store, index, tenants, logger
         logger.warn('running jobs did not finish in time; handing them back to the queue');
         await Promise.all(workers.map((w) => w.close(true)));
       }
-      await (await unsubscribe.catch(() => () => Promise.resolve()))();
+      await (
+        await unsubscribe.catch(() => () => Promise.resolve())
+      )();
       await closeQueues(queues);
       destroyAgents(agents);
     },

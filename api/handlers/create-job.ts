@@ -6,7 +6,7 @@ import { enqueueJob } from '../jobs/enqueue-job.js';
 import { tenantOf } from '../middleware/auth.js';
 import { rateLimitJobs } from '../middleware/rate-limit.js';
 import { parseBody } from '../middleware/validate.js';
-import { ERRORS, error, json } from '../openapi/common.js';
+import { error, ERRORS, json } from '../openapi/common.js';
 import { defineRoute, type Route } from '../route.js';
 import { acceptedJobSchema } from '../schemas.js';
 
@@ -42,7 +42,9 @@ export function createJobRoute(kind: JobKind): Route {
             .string()
             .regex(/^[\x21-\x7e]{1,255}$/)
             .optional()
-            .meta({ description: 'The same key and body from the same tenant within 24 h return the first job (200).' }),
+            .meta({
+              description: 'The same key and body from the same tenant within 24 h return the first job (200).',
+            }),
         }),
       },
       requestBody: { required: true, content: { 'application/json': { schema: kind.request } } },
@@ -58,7 +60,9 @@ export function createJobRoute(kind: JobKind): Route {
         422: error('`Idempotency-Key` already used with a different body (code `idempotency_key_reused`).'),
         429: {
           ...error('Too many jobs: `details` holds `limit` (jobs per minute) and `retryAfter` (seconds).'),
-          headers: z.object({ 'Retry-After': z.string().meta({ description: 'Seconds until the next job can be created.' }) }),
+          headers: z.object({
+            'Retry-After': z.string().meta({ description: 'Seconds until the next job can be created.' }),
+          }),
         },
       },
     },

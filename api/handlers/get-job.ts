@@ -12,7 +12,9 @@ export const getJobRoute = defineRoute({
   handlers: ({ queues, store, cancellations }) => [
     async (req, res) => {
       const { job, state, type, id } = await findJob(req, queues);
-      const doc = await buildJobDocument(job, state, type, store, { cancelRequested: await cancellations.isRequested(id) });
+      const doc = await buildJobDocument(job, state, type, store, {
+        cancelRequested: await cancellations.isRequested(id),
+      });
       const webhook = await webhookStatus(queues.webhook, job);
       if (webhook) doc.webhook = webhook;
       // The document carries a presigned URL: no cache may keep it.
@@ -26,7 +28,9 @@ export const getJobRoute = defineRoute({
     responses: {
       200: {
         ...json('The job.', jobDocumentSchema),
-        headers: z.object({ 'Cache-Control': z.string().meta({ description: '`no-store`: the body can hold a presigned URL.' }) }),
+        headers: z.object({
+          'Cache-Control': z.string().meta({ description: '`no-store`: the body can hold a presigned URL.' }),
+        }),
       },
       404: ERRORS[404],
     },

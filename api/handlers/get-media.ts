@@ -4,7 +4,7 @@ import { httpUrlSchema } from '../../shared/jobs/common.js';
 import { publicObjectUrl } from '../../shared/storage/public-url.js';
 import { mediaKey } from '../../shared/url-normalize.js';
 import { tenantOf } from '../middleware/auth.js';
-import { ERRORS, error, json } from '../openapi/common.js';
+import { error, ERRORS, json } from '../openapi/common.js';
 import { defineRoute } from '../route.js';
 import { mediaRecordSchema } from '../schemas.js';
 

@@ -15,7 +15,10 @@ export function getOpenApiRoute(document: () => object): Route {
       operationId: 'getOpenApi',
       summary: 'This document',
       responses: {
-        200: { description: 'The OpenAPI 3.1 document.', content: { 'application/json': { schema: z.object({}).loose() } } },
+        200: {
+          description: 'The OpenAPI 3.1 document.',
+          content: { 'application/json': { schema: z.object({}).loose() } },
+        },
       },
     },
   });

@@ -25,7 +25,9 @@ export async function enqueueJob<T extends JobType>(o: EnqueueJob<T>): Promise<v
     ? await idempotency.claim(tenant, key, req.body, () => newJobId(type, tenant))
     : { first: true, jobId: newJobId(type, tenant) };
   // A replay adds too: if the first request has not added its job yet, this does; if it has, BullMQ ignores it.
-  const queue = queues[type] as unknown as { add(name: T, data: JobDataOf<T>, opts: { jobId: string }): Promise<unknown> };
+  const queue = queues[type] as unknown as {
+    add(name: T, data: JobDataOf<T>, opts: { jobId: string }): Promise<unknown>;
+  };
   await queue.add(type, o.data, { jobId: claim.jobId });
   const statusUrl = `/v1/jobs/${claim.jobId}`;
   res

@@ -19,7 +19,8 @@ function toAppError(err: unknown): AppError {
   if (err instanceof AppError) return err;
   const e = err as { type?: string; status?: number; message?: string };
   // body-parser's errors carry a `type`.
-  if (e?.type === 'entity.parse.failed') return new ValidationError('The body is not valid JSON', undefined, 'invalid_json');
+  if (e?.type === 'entity.parse.failed')
+    return new ValidationError('The body is not valid JSON', undefined, 'invalid_json');
   if (e?.type === 'entity.too.large') {
     return new AppError('payload_too_large', 'The body is too large', { status: 413 });
   }

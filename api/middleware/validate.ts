@@ -8,7 +8,10 @@ export interface FieldProblem {
 
 /** `urls.0` -> `urls[0]`: the field as a client would write it. */
 function fieldName(path: PropertyKey[]): string {
-  return path.reduce<string>((acc, p) => (typeof p === 'number' ? `${acc}[${p}]` : acc ? `${acc}.${String(p)}` : String(p)), '');
+  return path.reduce<string>(
+    (acc, p) => (typeof p === 'number' ? `${acc}[${p}]` : acc ? `${acc}.${String(p)}` : String(p)),
+    '',
+  );
 }
 
 /** Parses `value` with `schema` or throws a 400 whose details name every offending field. */

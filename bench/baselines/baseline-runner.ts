@@ -22,9 +22,7 @@ export interface BaselineResult {
 
 /** Child -> parent: `ready` once loaded, then `result` or `error`. Parent -> child: `go`. */
 export type BaselineMessage =
-  | { type: 'ready' }
-  | { type: 'result'; result: BaselineResult }
-  | { type: 'error'; message: string };
+  { type: 'ready' } | { type: 'result'; result: BaselineResult } | { type: 'error'; message: string };
 
 /**
  * Runs one baseline in a child process (bench/baselines/baseline.child.ts) with the worker's environment, so that it
@@ -36,7 +34,11 @@ export async function runBaseline(
   env: NodeJS.ProcessEnv,
   targets: Record<string, CpuTarget>,
 ): Promise<BaselineResult & { sample: CpuSample }> {
-  const child = spawnTs(`${spec.kind} baseline`, 'bench/baselines/baseline.child.ts', { env, ipc: true, args: [JSON.stringify(spec)] });
+  const child = spawnTs(`${spec.kind} baseline`, 'bench/baselines/baseline.child.ts', {
+    env,
+    ipc: true,
+    args: [JSON.stringify(spec)],
+  });
   try {
     const ready = await child.nextMessage<BaselineMessage>();
     if (ready.type !== 'ready') throw new Error(`${spec.kind} baseline: expected ready, got ${JSON.stringify(ready)}`);

@@ -23,7 +23,8 @@ interface Prepared {
  */
 function stackCredentials(env: NodeJS.ProcessEnv): AwsCredentials {
   const { AWS_ACCESS_KEY_ID: accessKeyId, AWS_SECRET_ACCESS_KEY: secretAccessKey } = env;
-  if (!accessKeyId || !secretAccessKey) throw new Error('baseline child: no AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY in its environment');
+  if (!accessKeyId || !secretAccessKey)
+    throw new Error('baseline child: no AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY in its environment');
   return { accessKeyId, secretAccessKey };
 }
 
@@ -33,7 +34,11 @@ async function prepare(spec: BaselineSpec): Promise<Prepared> {
   switch (spec.kind) {
     case 'download': {
       const urls = syntheticFileUrls(spec.origin, spec.files);
-      return { repeat: 1, run: async () => ({ bytes: await downloadToNowhere(urls, spec.concurrency) }), close: () => undefined };
+      return {
+        repeat: 1,
+        run: async () => ({ bytes: await downloadToNowhere(urls, spec.concurrency) }),
+        close: () => undefined,
+      };
     }
     case 'upload': {
       const { client } = createS3Clients(config, stackCredentials(process.env));
@@ -49,7 +54,11 @@ async function prepare(spec: BaselineSpec): Promise<Prepared> {
       const pks = syntheticFileUrls(spec.origin, spec.files).map((url) => mediaKey(spec.tenant, url));
       // The worker's index client has its connection open by the time a job looks anything up: so has this one.
       await client.send(new DescribeTableCommand({ TableName: table }));
-      return { repeat: spec.repeat, run: async () => ({ bytes: 0, items: await batchGetRaw(client, table, pks) }), close: () => client.destroy() };
+      return {
+        repeat: spec.repeat,
+        run: async () => ({ bytes: 0, items: await batchGetRaw(client, table, pks) }),
+        close: () => client.destroy(),
+      };
     }
   }
 }
@@ -96,5 +105,6 @@ const report = (msg: BaselineMessage, code: number) => process.send!(msg, () => 
 
 run(JSON.parse(process.argv[2] ?? '{}') as BaselineSpec).then(
   (msg) => report(msg, 0),
-  (err: unknown) => report({ type: 'error', message: err instanceof Error ? (err.stack ?? err.message) : String(err) }, 1),
+  (err: unknown) =>
+    report({ type: 'error', message: err instanceof Error ? (err.stack ?? err.message) : String(err) }, 1),
 );

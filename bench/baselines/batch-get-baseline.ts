@@ -13,7 +13,9 @@ export async function batchGetRaw(client: DynamoDBClient, table: string, pks: re
   for (let i = 0; i < pks.length; i += BATCH_GET_LIMIT) {
     let keys: Record<string, AttributeValue>[] = pks.slice(i, i + BATCH_GET_LIMIT).map((pk) => ({ pk: { S: pk } }));
     while (keys.length > 0) {
-      const out = await client.send(new BatchGetItemCommand({ RequestItems: { [table]: { Keys: keys, ConsistentRead: true } } }));
+      const out = await client.send(
+        new BatchGetItemCommand({ RequestItems: { [table]: { Keys: keys, ConsistentRead: true } } }),
+      );
       found += out.Responses?.[table]?.length ?? 0;
       keys = out.UnprocessedKeys?.[table]?.Keys ?? [];
     }

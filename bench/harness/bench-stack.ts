@@ -98,11 +98,15 @@ export async function startBenchStack(o: BenchStackOptions, cleanup: CleanupStac
   if (o.mediaTable) log(`media table ${config.DYNAMODB_TABLE} created`);
   const { clients, queues } = ferry;
   const api = benchApiClient(ferry.http!.url, apiKey);
-  log(`API on ${api.baseUrl}, queue prefix ${config.QUEUE_PREFIX}, tenant "${TENANT}" (allowedTypes */*, maxFilesPerJob ${limits.maxFilesPerJob})`);
+  log(
+    `API on ${api.baseUrl}, queue prefix ${config.QUEUE_PREFIX}, tenant "${TENANT}" (allowedTypes */*, maxFilesPerJob ${limits.maxFilesPerJob})`,
+  );
 
   const fileServer = await startFileServerProcess(o.files, o.fileBytes);
   cleanup.add('stop the file server', () => fileServer.stop());
-  log(`file server (pid ${fileServer.pid}) on ${fileServer.origin}: ${o.files} synthetic files of ${o.fileBytes} bytes, generated on the fly`);
+  log(
+    `file server (pid ${fileServer.pid}) on ${fileServer.origin}: ${o.files} synthetic files of ${o.fileBytes} bytes, generated on the fly`,
+  );
 
   return {
     env,

@@ -18,7 +18,8 @@ export const INGEST_BENCH_USAGE = `usage: npm run bench -- ingest [--urls 1000] 
 function positiveInteger(name: string, raw: string | undefined, fallback: number): number {
   if (raw === undefined) return fallback;
   const n = Number(raw);
-  if (!Number.isInteger(n) || n <= 0) throw new UsageError(`--${name} must be a positive integer, got "${raw}"\n${INGEST_BENCH_USAGE}`);
+  if (!Number.isInteger(n) || n <= 0)
+    throw new UsageError(`--${name} must be a positive integer, got "${raw}"\n${INGEST_BENCH_USAGE}`);
   return n;
 }
 

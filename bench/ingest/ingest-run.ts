@@ -93,10 +93,13 @@ export async function runIngestJob(s: IngestRunSetup): Promise<IngestRunResult> 
     window,
     benchProfile,
   };
-  const ingest = doc.type === 'ingest' && doc.state === 'completed' ? ingestJobResultSchema.safeParse(doc.result) : undefined;
+  const ingest =
+    doc.type === 'ingest' && doc.state === 'completed' ? ingestJobResultSchema.safeParse(doc.result) : undefined;
   if (ingest?.success) {
     result.items = ingest.data.items;
-    s.log(`  completed: job ${seconds(result.jobMs)} s, wall ${seconds(result.wallMs)} s (picked up after ${result.pickupMs} ms); ${fileServerRequests} requests to the file server`);
+    s.log(
+      `  completed: job ${seconds(result.jobMs)} s, wall ${seconds(result.wallMs)} s (picked up after ${result.pickupMs} ms); ${fileServerRequests} requests to the file server`,
+    );
   } else {
     result.failed = `job ${doc.id} ${doc.state}: ${doc.error ? `${doc.error.code}: ${doc.error.message}` : 'no ingest result'}`;
     s.log(`  JOB FAILED: ${result.failed}`);

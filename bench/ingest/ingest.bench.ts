@@ -33,7 +33,12 @@ async function runJobs(m: Measuring, worker: TsChild): Promise<void> {
   const job = { urls, api: stack.api, worker, fileServer: stack.fileServer, profileBench: opts.profile };
 
   log(`\n=== run 1: ingest ${opts.urls} new URLs ===`);
-  const run1 = await runIngestJob({ ...job, label: 'run 1', timeoutMs: 120_000 + opts.urls * 200, log: (l) => log(`[run 1] ${l}`) });
+  const run1 = await runIngestJob({
+    ...job,
+    label: 'run 1',
+    timeoutMs: 120_000 + opts.urls * 200,
+    log: (l) => log(`[run 1] ${l}`),
+  });
   r.run1 = run1;
   if (!run1.items) {
     r.problems.push(`run 1: ${run1.failed}`);
@@ -45,11 +50,19 @@ async function runJobs(m: Measuring, worker: TsChild): Promise<void> {
     ...(await checkTempDirEmpty(stack.workerTemp)),
   ];
   r.problems.push(...problems1.map((p) => `run 1: ${p}`));
-  log(`  checked: ${problems1.length === 0 ? `all ${opts.urls} items "stored" with the right size and sha256; every object is in the bucket` : `${problems1.length} problem(s)`}`);
-  if (run1.fileServerRequests !== opts.urls) log(`  note: the file server saw ${run1.fileServerRequests} requests for ${opts.urls} URLs`);
+  log(
+    `  checked: ${problems1.length === 0 ? `all ${opts.urls} items "stored" with the right size and sha256; every object is in the bucket` : `${problems1.length} problem(s)`}`,
+  );
+  if (run1.fileServerRequests !== opts.urls)
+    log(`  note: the file server saw ${run1.fileServerRequests} requests for ${opts.urls} URLs`);
 
   log(`\n=== run 2: ingest the same ${opts.urls} URLs again (all existing) ===`);
-  const run2 = await runIngestJob({ ...job, label: 'run 2', timeoutMs: 60_000 + opts.urls * 10, log: (l) => log(`[run 2] ${l}`) });
+  const run2 = await runIngestJob({
+    ...job,
+    label: 'run 2',
+    timeoutMs: 60_000 + opts.urls * 10,
+    log: (l) => log(`[run 2] ${l}`),
+  });
   r.run2 = run2;
   if (!run2.items) {
     r.problems.push(`run 2: ${run2.failed}`);
@@ -60,17 +73,29 @@ async function runJobs(m: Measuring, worker: TsChild): Promise<void> {
     ...checkItems(run2.items, { urls, status: 'existing', fileBytes: r.fileBytes, sha256s, keys }),
     ...(await checkTempDirEmpty(stack.workerTemp)),
   ];
-  if (run2.fileServerRequests !== 0) problems2.push(`the file server received ${run2.fileServerRequests} requests (expected none)`);
+  if (run2.fileServerRequests !== 0)
+    problems2.push(`the file server received ${run2.fileServerRequests} requests (expected none)`);
   r.problems.push(...problems2.map((p) => `run 2: ${p}`));
-  log(`  checked: ${problems2.length === 0 ? `all ${opts.urls} items "existing", same objects as run 1, no request reached the file server` : `${problems2.length} problem(s)`}`);
+  log(
+    `  checked: ${problems2.length === 0 ? `all ${opts.urls} items "existing", same objects as run 1, no request reached the file server` : `${problems2.length} problem(s)`}`,
+  );
 
-  log(`\n=== baseline for run 2: raw BatchGetItem of the same ${opts.urls} keys, 100 per request, ${opts.batchGetRepeat} times ===`);
+  log(
+    `\n=== baseline for run 2: raw BatchGetItem of the same ${opts.urls} keys, 100 per request, ${opts.batchGetRepeat} times ===`,
+  );
   r.batchGet = await runBaseline(
-    { kind: 'batch-get', origin: stack.fileServer.origin, files: opts.urls, tenant: stack.tenant, repeat: opts.batchGetRepeat },
+    {
+      kind: 'batch-get',
+      origin: stack.fileServer.origin,
+      files: opts.urls,
+      tenant: stack.tenant,
+      repeat: opts.batchGetRepeat,
+    },
     m.childEnv,
     m.others,
   );
-  if (r.batchGet.items !== opts.urls) r.problems.push(`raw BatchGetItem found ${r.batchGet.items} of ${opts.urls} index records`);
+  if (r.batchGet.items !== opts.urls)
+    r.problems.push(`raw BatchGetItem found ${r.batchGet.items} of ${opts.urls} index records`);
   log(`  median ${r.batchGet.ms.toFixed(1)} ms; ${r.batchGet.items} records found`);
 }
 
@@ -78,7 +103,12 @@ async function runJobs(m: Measuring, worker: TsChild): Promise<void> {
  * The measured part: the download baseline, then one worker process for both runs (run 2 meets a warm worker,
  * as a long-running one would). Fills `r` as it goes, so that whatever was measured before a failure is reported.
  */
-async function measure(opts: IngestBenchOptions, stack: BenchStack, cleanup: CleanupStack, r: IngestBenchResult): Promise<void> {
+async function measure(
+  opts: IngestBenchOptions,
+  stack: BenchStack,
+  cleanup: CleanupStack,
+  r: IngestBenchResult,
+): Promise<void> {
   const { fileServer } = stack;
   const m: Measuring = {
     opts,
@@ -89,17 +119,25 @@ async function measure(opts: IngestBenchOptions, stack: BenchStack, cleanup: Cle
     others: { fileServer: fileServer.pid, bench: 'self' },
     r,
   };
-  if (new Set(m.sha256s).size !== opts.urls) r.problems.push('the synthetic files are not all distinct: objects cannot be told apart');
+  if (new Set(m.sha256s).size !== opts.urls)
+    r.problems.push('the synthetic files are not all distinct: objects cannot be told apart');
 
   log(`\n=== baseline for run 1: download ${opts.urls} files, ${opts.concurrency} at a time, got -> discard ===`);
-  r.download = await runBaseline({ kind: 'download', origin: fileServer.origin, files: opts.urls, concurrency: opts.concurrency }, m.childEnv, m.others);
-  if (r.download.bytes !== opts.urls * r.fileBytes) r.problems.push(`download baseline got ${r.download.bytes} bytes, expected ${opts.urls * r.fileBytes}`);
+  r.download = await runBaseline(
+    { kind: 'download', origin: fileServer.origin, files: opts.urls, concurrency: opts.concurrency },
+    m.childEnv,
+    m.others,
+  );
+  if (r.download.bytes !== opts.urls * r.fileBytes)
+    r.problems.push(`download baseline got ${r.download.bytes} bytes, expected ${opts.urls * r.fileBytes}`);
   log(`  ${seconds(r.download.ms)} s`);
 
   // With --profile: kept (outside the temp root) for a closer look in Chrome DevTools.
   const profileDir = join(tmpdir(), `ferry-bench-profiles-${Date.now()}`, 'ingest');
   const nodeArgs = opts.profile ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
-  log(`\nstarting the worker (node ${[...nodeArgs, 'dist/worker/main.js'].join(' ')}), DOWNLOAD_CONCURRENCY=${opts.concurrency}, WORKER_CONCURRENCY=1`);
+  log(
+    `\nstarting the worker (node ${[...nodeArgs, 'dist/worker/main.js'].join(' ')}), DOWNLOAD_CONCURRENCY=${opts.concurrency}, WORKER_CONCURRENCY=1`,
+  );
   const worker = await startWorkerProcess(m.childEnv, stack.queues.ingest, { nodeArgs });
   cleanup.add('stop the worker', () => worker.stop());
   r.workerIdleRssKb = readMemoryKb(worker.pid).rss;
@@ -126,10 +164,18 @@ export async function runIngestBench(argv: string[]): Promise<number> {
   }
   const fileBytes = opts.sizeKiB * 1024;
   return runBenchSession(async (cleanup) => {
-    log(`ferry ingest bench: ${opts.urls} URLs x ${opts.sizeKiB} KiB; run 1 all new, run 2 all existing; DOWNLOAD_CONCURRENCY ${opts.concurrency}`);
+    log(
+      `ferry ingest bench: ${opts.urls} URLs x ${opts.sizeKiB} KiB; run 1 all new, run 2 all existing; DOWNLOAD_CONCURRENCY ${opts.concurrency}`,
+    );
     await reportIdleMachine();
     const stack = await startBenchStack({ files: opts.urls, fileBytes, mediaTable: true }, cleanup, log);
-    const result: IngestBenchResult = { urls: opts.urls, fileBytes, concurrency: opts.concurrency, problems: [], profile: [] };
+    const result: IngestBenchResult = {
+      urls: opts.urls,
+      fileBytes,
+      concurrency: opts.concurrency,
+      problems: [],
+      profile: [],
+    };
     try {
       await measure(opts, stack, cleanup, result);
     } catch (err) {

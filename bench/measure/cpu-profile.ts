@@ -51,7 +51,13 @@ function categoryOf({ url, functionName }: ProfileNode['callFrame']): string {
     const parts = url.slice(nm + '/node_modules/'.length).split('/');
     return parts[0]!.startsWith('@') ? `${parts[0]}/${parts[1]}` : parts[0]!;
   }
-  if (url.startsWith('node:')) return `node:${url.slice(5).replace(/^internal\//, '').split('/').slice(0, 2).join('/')}`;
+  if (url.startsWith('node:'))
+    return `node:${url
+      .slice(5)
+      .replace(/^internal\//, '')
+      .split('/')
+      .slice(0, 2)
+      .join('/')}`;
   if (url.startsWith(ROOT_URL)) return `ferry: ${url.slice(ROOT_URL.length)}`;
   if (url === '') return functionName.startsWith('(') ? functionName : `native: ${functionName || '(anonymous)'}`;
   return url;
@@ -88,7 +94,10 @@ export function summarizeProfile(profile: CpuProfile, window?: { fromUs: number;
     [...m.entries()]
       .sort((a, b) => b[1] - a[1])
       .slice(0, top)
-      .map(([name, us]) => `    ${(us / 1000).toFixed(0).padStart(6)} ms ${((us / total) * 100).toFixed(1).padStart(5)}%  ${name}`);
+      .map(
+        ([name, us]) =>
+          `    ${(us / 1000).toFixed(0).padStart(6)} ms ${((us / total) * 100).toFixed(1).padStart(5)}%  ${name}`,
+      );
   return [
     `  ${(total / 1000).toFixed(0)} ms of non-idle samples; self time by package / area:`,
     ...topOf(byCategory),

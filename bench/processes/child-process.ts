@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import type { Readable } from 'node:stream';
 import { createInterface } from 'node:readline';
+import type { Readable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 
@@ -41,7 +41,11 @@ function forward(stream: Readable | null, name: string): void {
  * Runs a TypeScript module (path relative to the repo root) as `node --import tsx <entry>`: the child is node
  * itself, so its /proc entry is the process whose memory and CPU we want. Its output is echoed with a prefix.
  */
-export function spawnTs(name: string, entry: string, { args = [], nodeArgs = [], env = process.env, ipc = false }: SpawnTsOptions = {}): TsChild {
+export function spawnTs(
+  name: string,
+  entry: string,
+  { args = [], nodeArgs = [], env = process.env, ipc = false }: SpawnTsOptions = {},
+): TsChild {
   // Compiled entries (dist/*.js) run on plain node, as in production.
   const loader = entry.endsWith('.ts') ? ['--import', 'tsx'] : [];
   const child = spawn(process.execPath, [...nodeArgs, ...loader, entry, ...args], {

@@ -14,7 +14,10 @@ function thePattern(): Buffer {
   if (pattern) return pattern;
   const out = Buffer.allocUnsafe(PATTERN_BYTES);
   for (let block = 0; block * 32 < PATTERN_BYTES; block++) {
-    createHash('sha256').update(`ferry-bench-${block}`).digest().copy(out, block * 32);
+    createHash('sha256')
+      .update(`ferry-bench-${block}`)
+      .digest()
+      .copy(out, block * 32);
   }
   return (pattern = out);
 }

@@ -32,27 +32,39 @@ async function unzipTest(downloadUrl: string, dir: string, entries: number): Pro
     const ok = stdout.split('\n').filter((l) => /^\s+testing: .*\s+OK$/.test(l)).length;
     const seconds = ((performance.now() - t0) / 1000).toFixed(1);
     if (!stdout.includes('No errors detected') || ok !== entries) {
-      return { problems: [`unzip -t: ${ok}/${entries} entries OK; ${stdout.split('\n').slice(-2).join(' ')}`], notes: [] };
+      return {
+        problems: [`unzip -t: ${ok}/${entries} entries OK; ${stdout.split('\n').slice(-2).join(' ')}`],
+        notes: [],
+      };
     }
     return { problems: [], notes: [`unzip -t: ${ok} entries OK, no errors (${seconds} s)`] };
   } catch (err) {
     const e = err as { message?: string; stdout?: string };
-    return { problems: [`unzip -t failed: ${(e.stdout ?? '').split('\n').slice(-3).join(' ') || e.message}`], notes: [] };
+    return {
+      problems: [`unzip -t failed: ${(e.stdout ?? '').split('\n').slice(-3).join(' ') || e.message}`],
+      notes: [],
+    };
   } finally {
     await rm(path, { force: true });
   }
 }
 
 /** Checks a finished zip job's archive: stored size equals result.size, every entry present, optionally unzip -t. */
-export async function checkArchive(store: ObjectStore, result: ZipResultView, expect: ArchiveExpectations): Promise<ArchiveCheck> {
+export async function checkArchive(
+  store: ObjectStore,
+  result: ZipResultView,
+  expect: ArchiveExpectations,
+): Promise<ArchiveCheck> {
   const problems: string[] = [];
   const notes: string[] = [];
   const head = await store.head(result.key);
   if (!head) problems.push(`HeadObject: ${result.key} not found`);
   else if (head.size !== result.size) problems.push(`HeadObject size ${head.size} != result.size ${result.size}`);
   else notes.push(`HeadObject size = result.size = ${result.size} bytes`);
-  if (result.failures.length > 0) problems.push(`${result.failures.length} failures, first: ${JSON.stringify(result.failures[0])}`);
-  if (result.entries.length !== expect.entries) problems.push(`${result.entries.length} entries, expected ${expect.entries}`);
+  if (result.failures.length > 0)
+    problems.push(`${result.failures.length} failures, first: ${JSON.stringify(result.failures[0])}`);
+  if (result.entries.length !== expect.entries)
+    problems.push(`${result.entries.length} entries, expected ${expect.entries}`);
   const wrongSize = result.entries.filter((e) => e.size !== expect.entryBytes);
   if (wrongSize.length > 0) problems.push(`${wrongSize.length} entries are not ${expect.entryBytes} bytes`);
   if (expect.unzipIn && problems.length === 0) {

@@ -20,7 +20,9 @@ function positive(name: string, raw: string | undefined, fallback: number, integ
   if (raw === undefined) return fallback;
   const n = Number(raw);
   if (!Number.isFinite(n) || n <= 0 || (integer && !Number.isInteger(n))) {
-    throw new UsageError(`--${name} must be a positive ${integer ? 'integer' : 'number'}, got "${raw}"\n${ZIP_BENCH_USAGE}`);
+    throw new UsageError(
+      `--${name} must be a positive ${integer ? 'integer' : 'number'}, got "${raw}"\n${ZIP_BENCH_USAGE}`,
+    );
   }
   return n;
 }

@@ -30,20 +30,36 @@ export function printRound(r: RoundResult, log: (line: string) => void): void {
   ];
   const rows = [row('download only (got -> discard)', r.download), row('upload only (lib-storage Upload)', r.upload)];
   if (r.job) rows.push(row('zip job (API -> worker -> S3)', r.job));
-  log(`\n[${r.label}] ${r.files} files, ${mib(r.bytes)} MiB of payload${r.job ? `, archive ${mib(r.job.archiveBytes)} MiB` : ''}`);
+  log(
+    `\n[${r.label}] ${r.files} files, ${mib(r.bytes)} MiB of payload${r.job ? `, archive ${mib(r.job.archiveBytes)} MiB` : ''}`,
+  );
   log(
     renderTable(
-      ['phase', 'wall s', 'MiB/s', 'client CPU s', 'file server CPU s', 'bench proc CPU s', 'other CPU s', 'cores busy', 'client peak RSS MB'],
+      [
+        'phase',
+        'wall s',
+        'MiB/s',
+        'client CPU s',
+        'file server CPU s',
+        'bench proc CPU s',
+        'other CPU s',
+        'cores busy',
+        'client peak RSS MB',
+      ],
       rows,
     ),
   );
   log('  client = the baseline child or the worker; bench proc = s3rver + dynalite + API + this orchestrator;');
-  log('  other = machine-wide busy time not in those processes (kernel, anything else running); cores busy is machine-wide');
+  log(
+    '  other = machine-wide busy time not in those processes (kernel, anything else running); cores busy is machine-wide',
+  );
   if (r.job) {
     const { cpuMs, wallMs } = r.job.sample;
     const main = (name: string, ms = 0, all = 0) =>
       `${name} ${seconds(ms)} s on the main thread (${((ms / wallMs) * 100).toFixed(0)}% of the wall time) + ${seconds(all - ms)} s on other threads`;
-    log(`  job CPU by thread: ${main('worker', cpuMs.workerMainThread, cpuMs.worker)}; ${main('bench proc', cpuMs.benchMainThread, cpuMs.bench)}`);
+    log(
+      `  job CPU by thread: ${main('worker', cpuMs.workerMainThread, cpuMs.worker)}; ${main('bench proc', cpuMs.benchMainThread, cpuMs.bench)}`,
+    );
   }
   if (r.ratio !== undefined) log(`  ratio = job / max(download, upload) = ${r.ratio.toFixed(2)}`);
   if (r.failed) log(`  JOB FAILED: ${r.failed}`);
@@ -72,7 +88,9 @@ export function printSummary(rounds: RoundResult[], log: (line: string) => void)
   const done = rounds.filter((r) => r.job && r.ratio !== undefined);
   const verdict = (ok: boolean) => (ok ? 'met' : 'MISSED');
   log('targets (reported, not enforced):');
-  log(`  ratio <= ${RATIO_TARGET}:       ${done.map((r) => `${r.label} ${r.ratio!.toFixed(2)} ${verdict(r.ratio! <= RATIO_TARGET)}`).join(', ') || '-'}`);
+  log(
+    `  ratio <= ${RATIO_TARGET}:       ${done.map((r) => `${r.label} ${r.ratio!.toFixed(2)} ${verdict(r.ratio! <= RATIO_TARGET)}`).join(', ') || '-'}`,
+  );
   log(
     `  peak RSS < ${RSS_TARGET_MB} MB:  ${done.map((r) => `${r.label} ${mbFromKb(r.job!.peakRssKb)} ${verdict(rssMb(r.job!.peakRssKb) < RSS_TARGET_MB)}`).join(', ') || '-'}`,
   );
@@ -81,6 +99,9 @@ export function printSummary(rounds: RoundResult[], log: (line: string) => void)
     const growth = rssMb(b.job!.peakRssKb) - rssMb(a.job!.peakRssKb);
     log(`  peak RSS ${growth >= 0 ? '+' : ''}${growth.toFixed(1)} MB for ${(b.bytes / a.bytes).toFixed(1)}x the bytes`);
   }
-  const problems = rounds.flatMap((r) => [...(r.failed ? [`${r.label}: ${r.failed}`] : []), ...r.problems.map((p) => `${r.label}: ${p}`)]);
+  const problems = rounds.flatMap((r) => [
+    ...(r.failed ? [`${r.label}: ${r.failed}`] : []),
+    ...r.problems.map((p) => `${r.label}: ${p}`),
+  ]);
   for (const p of problems) log(`PROBLEM: ${p}`);
 }

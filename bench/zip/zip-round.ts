@@ -2,14 +2,20 @@ import { readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Queue } from 'bullmq';
 import type { JobDocument } from '../../shared/jobs/job-document.js';
-import type { ObjectStore } from '../../shared/storage/object-store.js';
 import { zipResultViewSchema } from '../../shared/jobs/zip.job.js';
+import type { ObjectStore } from '../../shared/storage/object-store.js';
 import { runBaseline, type BaselineResult } from '../baselines/baseline-runner.js';
 import type { BenchApi } from '../harness/bench-api.js';
 import { progressLine } from '../harness/progress-line.js';
 import { waitForJob } from '../harness/wait-for-job.js';
 import { startCpuMeter, type CpuSample } from '../measure/cpu-meter.js';
-import { nowUs, profileThisProcess, readMainThreadProfile, summarizeProfile, type CpuProfile } from '../measure/cpu-profile.js';
+import {
+  nowUs,
+  profileThisProcess,
+  readMainThreadProfile,
+  summarizeProfile,
+  type CpuProfile,
+} from '../measure/cpu-profile.js';
 import { mbFromKb, mib, mibPerSecond, seconds } from '../measure/format.js';
 import { readCommandLine, readMemoryKb } from '../measure/proc-stats.js';
 import type { TsChild } from '../processes/child-process.js';
@@ -67,13 +73,23 @@ export interface RoundResult {
 async function measureBaselines(s: RoundSetup, bytes: number) {
   s.log(`download baseline: ${s.files} files, ${s.concurrency} at a time, got -> discard`);
   const others = { fileServer: s.fileServer.pid, bench: 'self' } as const;
-  const dl = await runBaseline({ kind: 'download', origin: s.fileServer.origin, files: s.files, concurrency: s.concurrency }, s.childEnv, others);
+  const dl = await runBaseline(
+    { kind: 'download', origin: s.fileServer.origin, files: s.files, concurrency: s.concurrency },
+    s.childEnv,
+    others,
+  );
   if (dl.bytes !== bytes) throw new Error(`download baseline got ${dl.bytes} bytes, expected ${bytes}`);
   s.log(`  ${seconds(dl.ms)} s, ${mibPerSecond(bytes, dl.ms)} MiB/s`);
 
   const key = `bench/upload-baseline-${s.label}.bin`;
-  s.log(`upload baseline: ${mib(bytes)} MiB generated -> lib-storage Upload, part ${mib(s.partSize)} MiB, queueSize ${UPLOAD_QUEUE_SIZE}`);
-  const up = await runBaseline({ kind: 'upload', key, bytes, partSize: s.partSize, queueSize: UPLOAD_QUEUE_SIZE }, s.childEnv, others);
+  s.log(
+    `upload baseline: ${mib(bytes)} MiB generated -> lib-storage Upload, part ${mib(s.partSize)} MiB, queueSize ${UPLOAD_QUEUE_SIZE}`,
+  );
+  const up = await runBaseline(
+    { kind: 'upload', key, bytes, partSize: s.partSize, queueSize: UPLOAD_QUEUE_SIZE },
+    s.childEnv,
+    others,
+  );
   const head = await s.store.head(key);
   if (head?.size !== bytes) throw new Error(`upload baseline stored ${head?.size} bytes, expected ${bytes}`);
   await s.store.delete(key);
@@ -91,7 +107,16 @@ async function measureBaselines(s: RoundSetup, bytes: number) {
 export async function runRound(s: RoundSetup): Promise<RoundResult> {
   const bytes = s.files * s.fileBytes;
   const { download, upload } = await measureBaselines(s, bytes);
-  const round: RoundResult = { label: s.label, files: s.files, bytes, download, upload, problems: [], notes: [], profile: [] };
+  const round: RoundResult = {
+    label: s.label,
+    files: s.files,
+    bytes,
+    download,
+    upload,
+    problems: [],
+    notes: [],
+    profile: [],
+  };
 
   const workerProfileDir = s.profileDir && join(s.profileDir, s.label);
   const nodeArgs = workerProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${workerProfileDir}`] : [];
@@ -146,7 +171,10 @@ export async function runRound(s: RoundSetup): Promise<RoundResult> {
   if (workerProfileDir && benchProfile) {
     const file = join(workerProfileDir, 'bench-process.cpuprofile');
     await writeFile(file, JSON.stringify(benchProfile));
-    round.profile.push(`bench process CPU profile, s3rver + dynalite + API (${file}):`, ...summarizeProfile(benchProfile));
+    round.profile.push(
+      `bench process CPU profile, s3rver + dynalite + API (${file}):`,
+      ...summarizeProfile(benchProfile),
+    );
   }
 
   const zip = doc.type === 'zip' && doc.state === 'completed' ? zipResultViewSchema.safeParse(doc.result) : undefined;
@@ -158,15 +186,26 @@ export async function runRound(s: RoundSetup): Promise<RoundResult> {
   // finishedAt is BullMQ's finishedOn (ms, same clock): exact, unlike the moment a poll noticed it.
   const ms = Date.parse(doc.finishedAt!) - t0;
   const pickupMs = Date.parse(doc.startedAt!) - t0;
-  round.job = { ms, pickupMs, archiveBytes: result.size, idleRssKb, peakRssKb, sample, clientCpuMs: sample.cpuMs.worker! };
+  round.job = {
+    ms,
+    pickupMs,
+    archiveBytes: result.size,
+    idleRssKb,
+    peakRssKb,
+    sample,
+    clientCpuMs: sample.cpuMs.worker!,
+  };
   round.ratio = ms / Math.max(download.ms, upload.ms);
-  s.log(`  completed in ${seconds(ms)} s (picked up after ${pickupMs} ms), archive ${mib(result.size)} MiB, peak RSS ${mbFromKb(peakRssKb)} MB`);
+  s.log(
+    `  completed in ${seconds(ms)} s (picked up after ${pickupMs} ms), archive ${mib(result.size)} MiB, peak RSS ${mbFromKb(peakRssKb)} MB`,
+  );
 
   const check = await checkArchive(s.store, result, { entries: s.files, entryBytes: s.fileBytes, unzipIn: s.unzipIn });
   round.problems.push(...check.problems);
   round.notes.push(...check.notes);
   const left = await readdir(s.tempDir);
-  if (left.length > 0) round.problems.push(`${left.length} temp entries left in TEMP_DIR: ${left.slice(0, 3).join(', ')}`);
+  if (left.length > 0)
+    round.problems.push(`${left.length} temp entries left in TEMP_DIR: ${left.slice(0, 3).join(', ')}`);
   await s.store.delete(result.key);
   for (const line of [...check.notes, ...round.problems.map((p) => `PROBLEM: ${p}`)]) s.log(`  ${line}`);
   return round;

@@ -30,7 +30,9 @@ export async function runZipBench(argv: string[]): Promise<number> {
   const largest = Math.max(...sizes);
 
   return runBenchSession(async (cleanup) => {
-    log(`ferry zip bench: ${sizes.map((n) => `${n} x ${mib(fileBytes)} MiB`).join(', then ')}; compression "store"; concurrency ${opts.concurrency}`);
+    log(
+      `ferry zip bench: ${sizes.map((n) => `${n} x ${mib(fileBytes)} MiB`).join(', then ')}; compression "store"; concurrency ${opts.concurrency}`,
+    );
     await reportIdleMachine();
 
     const stack = await startBenchStack({ files: largest, fileBytes }, cleanup, log);
@@ -47,7 +49,9 @@ export async function runZipBench(argv: string[]): Promise<number> {
     let aborted = false;
     for (const [i, files] of sizes.entries()) {
       const label = i === 0 ? 'small' : 'large';
-      log(`\n=== run ${i + 1}/${sizes.length} (${label}): ${files} files x ${mib(fileBytes)} MiB = ${mib(files * fileBytes)} MiB ===`);
+      log(
+        `\n=== run ${i + 1}/${sizes.length} (${label}): ${files} files x ${mib(fileBytes)} MiB = ${mib(files * fileBytes)} MiB ===`,
+      );
       const round = await runRound({
         label,
         files,

@@ -20,11 +20,23 @@ export const ERROR_CODES = {
   invalid_request: { status: 400, retry: 'never', description: 'The request is invalid: `details` names every field.' },
   invalid_json: { status: 400, retry: 'never', description: 'The body is not valid JSON.' },
   unauthorized: { status: 401, retry: 'never', description: 'No valid API key.' },
-  not_found: { status: 404, retry: 'never', description: 'Not found, or not this tenant’s (a URL answered 404 or 410).' },
+  not_found: {
+    status: 404,
+    retry: 'never',
+    description: 'Not found, or not this tenant’s (a URL answered 404 or 410).',
+  },
   job_finished: { status: 409, retry: 'never', description: 'The job has already finished.' },
   payload_too_large: { status: 413, retry: 'never', description: 'The body is larger than the configured limit.' },
-  unsupported_encoding: { status: 415, retry: 'never', description: 'The body’s Content-Encoding or charset is not supported.' },
-  idempotency_key_reused: { status: 422, retry: 'never', description: 'The Idempotency-Key was used with another body.' },
+  unsupported_encoding: {
+    status: 415,
+    retry: 'never',
+    description: 'The body’s Content-Encoding or charset is not supported.',
+  },
+  idempotency_key_reused: {
+    status: 422,
+    retry: 'never',
+    description: 'The Idempotency-Key was used with another body.',
+  },
   rate_limited: { status: 429, retry: 'never', description: 'The tenant’s jobs per minute are used up.' },
   webhook_not_configured: { status: 400, retry: 'never', description: 'The tenant has no webhookSecret to sign with.' },
   internal_error: { status: 500, retry: 'yes', description: 'Something failed inside ferry; it is logged.' },
@@ -36,7 +48,10 @@ export const ERROR_CODES = {
   no_files: { retry: 'never', description: 'None of the job’s URLs could be fetched.' },
 
   // One URL's failures (a job's `failures`, an ingest item's `error`, or the job's error with onError=fail).
-  http_error: { retry: 'per_error', description: 'The server answered an error status (5xx, 408 and 429 are retried).' },
+  http_error: {
+    retry: 'per_error',
+    description: 'The server answered an error status (5xx, 408 and 429 are retried).',
+  },
   type_not_allowed: { retry: 'never', description: 'The file’s sniffed type is not in the tenant’s allowedTypes.' },
   file_too_large: { retry: 'never', description: 'The file is larger than maxFileBytes.' },
   job_too_large: { retry: 'never', description: 'The job’s downloads exceed maxJobBytes.' },

@@ -27,7 +27,10 @@ export function exactlyOneOf(fields: readonly string[]) {
   return ({ jsonSchema }: { jsonSchema: z.core.JSONSchema.BaseSchema }): void => {
     const { type, properties = {}, required = [], additionalProperties, ...annotations } = jsonSchema;
     // The form of `field` has it and every property that is not one of `fields`.
-    const inForm = (field: string) => ([name]: [string, unknown]) => name === field || !fields.includes(name);
+    const inForm =
+      (field: string) =>
+      ([name]: [string, unknown]) =>
+        name === field || !fields.includes(name);
     const forms = fields.map((field) => ({
       type,
       properties: Object.fromEntries(Object.entries(properties).filter(inForm(field))),

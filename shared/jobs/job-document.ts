@@ -22,7 +22,10 @@ function resultViewSchema(type: JobType): z.ZodType<ResultViewOf<JobType>> {
   const kind = JOB_KINDS[type] as unknown as JobKind;
   return (kind.view?.schema ?? kind.result).meta({ id: kind.docs.resultName }) as z.ZodType<ResultViewOf<JobType>>;
 }
-const resultViews = JOB_TYPES.map(resultViewSchema) as [z.ZodType<ResultViewOf<JobType>>, ...z.ZodType<ResultViewOf<JobType>>[]];
+const resultViews = JOB_TYPES.map(resultViewSchema) as [
+  z.ZodType<ResultViewOf<JobType>>,
+  ...z.ZodType<ResultViewOf<JobType>>[],
+];
 
 export const webhookViewSchema = z.object({
   url: z.string(),
@@ -34,26 +37,25 @@ export const webhookViewSchema = z.object({
 export type WebhookView = z.infer<typeof webhookViewSchema>;
 
 /** The job as its tenant sees it: GET /v1/jobs/:id, the SSE stream's last event, a webhook's `data`. */
-export const jobDocumentSchema = z.object({
-  id: z.string(),
-  type: jobTypeSchema,
-  state: jobStateSchema,
-  createdAt: isoDateTime,
-  startedAt: isoDateTime.optional(),
-  finishedAt: isoDateTime.optional(),
-  attempts: count,
-  progress: jobProgressSchema,
-  result: (resultViews.length === 1 ? resultViews[0] : z.union(resultViews))
-    .optional()
-    .meta({ description: 'Once completed: what the job made (see each job kind’s result).' }),
-  error: z
-    .object({ code: z.string(), message: z.string() })
-    .optional()
-    .meta({ description: 'Once failed: why.' }),
-  webhook: webhookViewSchema
-    .optional()
-    .meta({ description: 'Only for a job created with a webhook: where its delivery stands.' }),
-}).meta({ id: 'Job' });
+export const jobDocumentSchema = z
+  .object({
+    id: z.string(),
+    type: jobTypeSchema,
+    state: jobStateSchema,
+    createdAt: isoDateTime,
+    startedAt: isoDateTime.optional(),
+    finishedAt: isoDateTime.optional(),
+    attempts: count,
+    progress: jobProgressSchema,
+    result: (resultViews.length === 1 ? resultViews[0] : z.union(resultViews))
+      .optional()
+      .meta({ description: 'Once completed: what the job made (see each job kind’s result).' }),
+    error: z.object({ code: z.string(), message: z.string() }).optional().meta({ description: 'Once failed: why.' }),
+    webhook: webhookViewSchema
+      .optional()
+      .meta({ description: 'Only for a job created with a webhook: where its delivery stands.' }),
+  })
+  .meta({ id: 'Job' });
 export type JobDocument = z.infer<typeof jobDocumentSchema>;
 
 const STATE_BY_BULLMQ: Record<string, JobState> = {
@@ -105,7 +107,8 @@ export async function buildJobDocument(
 ): Promise<JobDocument> {
   const failure = bullState === 'failed' ? parseFailure(job.failedReason) : undefined;
   const bullMapped = STATE_BY_BULLMQ[bullState] ?? 'queued';
-  const cancelled = failure?.code === 'cancelled' || (cancelRequested && (bullMapped === 'queued' || bullMapped === 'active'));
+  const cancelled =
+    failure?.code === 'cancelled' || (cancelRequested && (bullMapped === 'queued' || bullMapped === 'active'));
   const state: JobState = cancelled ? 'cancelled' : bullMapped;
   const doc: JobDocument = {
     id: job.id!,

@@ -9,8 +9,8 @@ import {
   noControlChars,
   webhookRequestSchema,
 } from './common.js';
-import { workerLimits } from './worker-limits.js';
 import { defineJobKind, type ResultViewContext } from './job-kind.js';
+import { workerLimits } from './worker-limits.js';
 
 /** An entry name inside the archive; folders with `/`. Sanitised again by the worker. */
 export const entryNameSchema = z
@@ -125,7 +125,9 @@ const MAX_PRESIGN_SECONDS = 604_800;
 async function presentZip(result: ZipJobResult, { store, now }: ResultViewContext): Promise<ZipResultView> {
   const seconds = Math.min(MAX_PRESIGN_SECONDS, Math.floor((Date.parse(result.expiresAt) - now) / 1000));
   const downloadUrl =
-    seconds < 1 ? undefined : await store.presignGet({ key: result.key, expiresIn: seconds, downloadFilename: result.filename });
+    seconds < 1
+      ? undefined
+      : await store.presignGet({ key: result.key, expiresIn: seconds, downloadFilename: result.filename });
   return { downloadUrl, ...result };
 }
 
@@ -136,7 +138,12 @@ export const zipJob = defineJobKind({
   type: 'zip',
   idPrefix: 'zip',
   path: '/v1/zips',
-  docs: { operationId: 'createZip', summary: 'Queue a zip archive of the given URLs', requestName: 'ZipRequest', resultName: 'ZipResult' },
+  docs: {
+    operationId: 'createZip',
+    summary: 'Queue a zip archive of the given URLs',
+    requestName: 'ZipRequest',
+    resultName: 'ZipResult',
+  },
   request: createZipRequestSchema,
   data: zipJobDataSchema,
   result: zipJobResultSchema,

@@ -1,3 +1,4 @@
+import { createReadStream } from 'node:fs';
 import {
   AbortMultipartUploadCommand,
   DeleteObjectCommand,
@@ -10,11 +11,16 @@ import {
   PutObjectCommand,
   type S3Client,
 } from '@aws-sdk/client-s3';
-import { createReadStream } from 'node:fs';
 import { Upload } from '@aws-sdk/lib-storage';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import contentDisposition from 'content-disposition';
-import type { LifecycleRules, ObjectStore, PresignGetParams, PutFileParams, UploadStreamParams } from './object-store.js';
+import type {
+  LifecycleRules,
+  ObjectStore,
+  PresignGetParams,
+  PutFileParams,
+  UploadStreamParams,
+} from './object-store.js';
 
 /** Stores that lack an operation answer 405/501; those are treated as "nothing to list". */
 function isNotImplemented(err: unknown): boolean {
@@ -42,8 +48,16 @@ export interface S3ObjectStoreOptions {
 }
 
 /** `https://<bucket>.s3.<region>.amazonaws.com/`, or the endpoint's path-style or virtual-host form. */
-export function objectUrlBase(bucket: string, region: string, endpoint: string | undefined, pathStyle: boolean): string {
-  if (!endpoint) return pathStyle ? `https://s3.${region}.amazonaws.com/${bucket}/` : `https://${bucket}.s3.${region}.amazonaws.com/`;
+export function objectUrlBase(
+  bucket: string,
+  region: string,
+  endpoint: string | undefined,
+  pathStyle: boolean,
+): string {
+  if (!endpoint)
+    return pathStyle
+      ? `https://s3.${region}.amazonaws.com/${bucket}/`
+      : `https://${bucket}.s3.${region}.amazonaws.com/`;
   const url = new URL(endpoint);
   const base = url.href.replace(/\/$/, '');
   return pathStyle ? `${base}/${bucket}/` : `${url.protocol}//${bucket}.${url.host}${url.pathname.replace(/\/$/, '')}/`;
@@ -62,7 +76,16 @@ export class S3ObjectStore implements ObjectStore {
     this.urlBase = options.objectUrlBase;
   }
 
-  async uploadStream({ key, body, contentType, cacheControl, tags, partSize, queueSize = 4, signal }: UploadStreamParams) {
+  async uploadStream({
+    key,
+    body,
+    contentType,
+    cacheControl,
+    tags,
+    partSize,
+    queueSize = 4,
+    signal,
+  }: UploadStreamParams) {
     const upload = new Upload({
       client: this.client,
       params: { Bucket: this.bucket, Key: key, Body: body, ContentType: contentType, CacheControl: cacheControl },

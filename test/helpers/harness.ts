@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
-import type { Queue } from 'bullmq';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Queue } from 'bullmq';
 import { startFerry } from '../../local/in-process.js';
 import { LOCAL_CREDENTIALS, startLocalStack, type LocalStack } from '../../local/stack.js';
 import { loadConfig, type Config } from '../../shared/config.js';
@@ -37,7 +37,11 @@ export interface Harness {
   webhookQueue: Queue;
   /** TEMP_DIR of this harness's workers. */
   tempDir: string;
-  request(method: string, path: string, opts?: { body?: unknown; key?: string | null; raw?: string; headers?: Record<string, string> }): Promise<{ status: number; body: any; headers: Headers }>;
+  request(
+    method: string,
+    path: string,
+    opts?: { body?: unknown; key?: string | null; raw?: string; headers?: Record<string, string> },
+  ): Promise<{ status: number; body: any; headers: Headers }>;
   /** Polls GET /v1/jobs/:id until the job is completed, failed or cancelled. */
   waitForJob(id: string, opts?: { key?: string; timeoutMs?: number }): Promise<any>;
   /** Downloads the finished archive through its presigned URL. */
@@ -79,7 +83,12 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
     allowedTypes: ['image/*', 'video/*', 'audio/*', 'application/pdf', 'text/*', 'application/json'],
   };
   const tenants: Tenant[] = [
-    { id: 'tenant-a', apiKeyHashes: [hashApiKey(KEY_A)], webhookSecret: WEBHOOK_SECRET_A, limits: { ...defaults, ...opts.limitsA } },
+    {
+      id: 'tenant-a',
+      apiKeyHashes: [hashApiKey(KEY_A)],
+      webhookSecret: WEBHOOK_SECRET_A,
+      limits: { ...defaults, ...opts.limitsA },
+    },
     { id: 'tenant-b', apiKeyHashes: [hashApiKey(KEY_B)], limits: defaults },
   ];
   const ferry = await startFerry({

@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { randomUUID } from 'node:crypto';
+import { once } from 'node:events';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LOCAL_CREDENTIALS, startLocalStack, type LocalStack } from '../../local/stack.js';
 import { hashApiKey } from '../../shared/tenants.js';
@@ -56,8 +56,13 @@ describe('the API process', () => {
     const tenants = JSON.stringify([{ id: 'acme', apiKeys: [hashApiKey('k')] }]);
     const api = startApi({ PORT: port, FERRY_TENANTS: tenants });
     const url = `http://127.0.0.1:${port}`;
-    await until(async () => (await fetch(`${url}/healthz`).catch(() => undefined))?.status === 200, 'the API to listen');
-    const res = await fetch(`${url}/v1/jobs/zip_acme_AAAAAAAAAAAAAAAAAAAAAA`, { headers: { authorization: 'Bearer k' } });
+    await until(
+      async () => (await fetch(`${url}/healthz`).catch(() => undefined))?.status === 200,
+      'the API to listen',
+    );
+    const res = await fetch(`${url}/v1/jobs/zip_acme_AAAAAAAAAAAAAAAAAAAAAA`, {
+      headers: { authorization: 'Bearer k' },
+    });
     expect(res.status).toBe(404);
     api.child.kill('SIGTERM');
     expect(await api.exited).toBe(0);

@@ -115,18 +115,31 @@ describe('POST /v1/zips validation', () => {
     const a = await h.request('POST', '/v1/zips', { raw: JSON.stringify({ filename: 'x', urls: [ok] }) });
     expect(a.status).toBe(202);
     const b = await h.request('POST', '/v1/zips', {
-      body: { filename: 'x.zip', files: [{ url: ok, name: 'a.jpg' }], options: { compression: 'store', onError: 'skip', expiresIn: 3600, manifest: true } },
+      body: {
+        filename: 'x.zip',
+        files: [{ url: ok, name: 'a.jpg' }],
+        options: { compression: 'store', onError: 'skip', expiresIn: 3600, manifest: true },
+      },
       headers: { 'content-type': 'application/json' },
     });
     expect(b.status).toBe(202);
     const job = await h.queues.zip.getJob(b.body.id);
-    expect(job!.data).toMatchObject({ filename: 'x.zip', expiresIn: 3600, options: { compression: 'store', onError: 'skip', manifest: true } });
+    expect(job!.data).toMatchObject({
+      filename: 'x.zip',
+      expiresIn: 3600,
+      options: { compression: 'store', onError: 'skip', manifest: true },
+    });
   });
 });
 
 describe('authentication and tenant separation', () => {
   it('answers 401 without a key, with a wrong key, or with a malformed header', async () => {
-    const headerSets: Record<string, string>[] = [{}, { authorization: 'Bearer nope' }, { authorization: `Basic ${KEY_A}` }, { authorization: 'Bearer' }];
+    const headerSets: Record<string, string>[] = [
+      {},
+      { authorization: 'Bearer nope' },
+      { authorization: `Basic ${KEY_A}` },
+      { authorization: 'Bearer' },
+    ];
     for (const headers of headerSets) {
       const res = await h.request('POST', '/v1/zips', { key: null, headers, body: { filename: 'x', urls: [ok] } });
       expect(res.status).toBe(401);
@@ -178,7 +191,9 @@ describe('webhook URLs with private networks refused', () => {
   });
 
   it('accepts https only, naming webhook.url', async () => {
-    const http = await strict.request('POST', '/v1/ingests', { body: { urls: [ok], webhook: { url: 'http://example.com/hook' } } });
+    const http = await strict.request('POST', '/v1/ingests', {
+      body: { urls: [ok], webhook: { url: 'http://example.com/hook' } },
+    });
     expect(http.status).toBe(400);
     expect(http.body.error.code).toBe('invalid_request');
     expect(http.body.error.details.map((d: { field: string }) => d.field)).toEqual(['webhook.url']);

@@ -21,7 +21,12 @@ afterAll(async () => {
 
 describe('Bull Board at /admin/queues', () => {
   it('asks for basic auth and refuses wrong credentials', async () => {
-    for (const headers of [{}, basic('ops', 'wrong'), basic('someone', 'board-secret'), { authorization: 'Bearer x' }]) {
+    for (const headers of [
+      {},
+      basic('ops', 'wrong'),
+      basic('someone', 'board-secret'),
+      { authorization: 'Bearer x' },
+    ]) {
       for (const path of ['/admin/queues', '/admin/queues/api/queues']) {
         const res = await h.request('GET', path, { key: null, headers });
         expect(res.status, `${path} ${JSON.stringify(headers)}`).toBe(401);
@@ -44,9 +49,14 @@ describe('Bull Board at /admin/queues', () => {
   });
 
   it('shows a job the API created', async () => {
-    const created = await h.request('POST', '/v1/zips', { body: { filename: 'x', urls: ['https://example.com/a.jpg'] } });
+    const created = await h.request('POST', '/v1/zips', {
+      body: { filename: 'x', urls: ['https://example.com/a.jpg'] },
+    });
     expect(created.status).toBe(202);
-    const api = await h.request('GET', '/admin/queues/api/queues?activeQueue=zip&status=waiting', { key: null, headers: ops });
+    const api = await h.request('GET', '/admin/queues/api/queues?activeQueue=zip&status=waiting', {
+      key: null,
+      headers: ops,
+    });
     const zip = api.body.queues.find((q: { name: string }) => q.name === 'zip');
     expect(zip.counts.waiting).toBe(1);
   });

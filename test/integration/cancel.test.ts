@@ -21,7 +21,9 @@ async function nothingLeft(jobId: string) {
   const prefix = `tenant-a/zips/${jobId}/`;
   const objects = await h.clients.s3.send(new ListObjectsV2Command({ Bucket: h.config.S3_BUCKET, Prefix: prefix }));
   expect(objects.Contents ?? []).toEqual([]);
-  const uploads = await h.clients.s3.send(new ListMultipartUploadsCommand({ Bucket: h.config.S3_BUCKET, Prefix: prefix }));
+  const uploads = await h.clients.s3.send(
+    new ListMultipartUploadsCommand({ Bucket: h.config.S3_BUCKET, Prefix: prefix }),
+  );
   expect(uploads.Uploads ?? []).toEqual([]);
   expect(await h.tempFiles()).toEqual([]);
 }
@@ -29,7 +31,9 @@ async function nothingLeft(jobId: string) {
 describe('DELETE /v1/jobs/:id', () => {
   it('cancels a queued job at once; the worker that picks it up fails it without fetching anything', async () => {
     files.file('/q/a.png', solidPng(4, 4, [1, 1, 1]), 'image/png');
-    const created = await h.request('POST', '/v1/zips', { body: { filename: 'queued', urls: [files.url('/q/a.png')] } });
+    const created = await h.request('POST', '/v1/zips', {
+      body: { filename: 'queued', urls: [files.url('/q/a.png')] },
+    });
     expect((await h.request('DELETE', `/v1/jobs/${created.body.id}`, { key: KEY_B })).status).toBe(404);
     const cancel = await h.request('DELETE', `/v1/jobs/${created.body.id}`);
     expect(cancel.status).toBe(202);
@@ -66,7 +70,11 @@ describe('DELETE /v1/jobs/:id', () => {
     }, 'the job to be mid-download');
     const cancel = await h.request('DELETE', `/v1/jobs/${created.body.id}`);
     expect(cancel.status).toBe(202);
-    await until(async () => (await h.queues.zip.getJobState(created.body.id)) === 'failed', 'the worker to stop the job', 20_000);
+    await until(
+      async () => (await h.queues.zip.getJobState(created.body.id)) === 'failed',
+      'the worker to stop the job',
+      20_000,
+    );
     const doc = (await h.request('GET', `/v1/jobs/${created.body.id}`)).body;
     expect(doc).toMatchObject({ state: 'cancelled', error: { code: 'cancelled' } });
     await nothingLeft(created.body.id);

@@ -29,8 +29,16 @@ describe('Idempotency-Key', () => {
   });
 
   it('treats the same body with keys in another order as the same body', async () => {
-    const first = await post('order-key', { filename: 'x', urls: ['https://example.com/1.png'], options: { onError: 'skip', compression: 'store' } });
-    const again = await post('order-key', { options: { compression: 'store', onError: 'skip' }, urls: ['https://example.com/1.png'], filename: 'x' });
+    const first = await post('order-key', {
+      filename: 'x',
+      urls: ['https://example.com/1.png'],
+      options: { onError: 'skip', compression: 'store' },
+    });
+    const again = await post('order-key', {
+      options: { compression: 'store', onError: 'skip' },
+      urls: ['https://example.com/1.png'],
+      filename: 'x',
+    });
     expect(first.status).toBe(202);
     expect(again.status).toBe(200);
     expect(again.body.id).toBe(first.body.id);

@@ -30,7 +30,9 @@ describe('ingest checksum verification', () => {
     expect(item.error.code).toBe('checksum_mismatch');
     expect(proxy.corrupted()).toBe(1);
     // The bad object was removed (looked up by the content address the bytes should have had).
-    const listed = await h.clients.s3.send(new ListObjectsV2Command({ Bucket: h.config.S3_BUCKET, Prefix: 'tenant-a/media/' }));
+    const listed = await h.clients.s3.send(
+      new ListObjectsV2Command({ Bucket: h.config.S3_BUCKET, Prefix: 'tenant-a/media/' }),
+    );
     expect(listed.Contents ?? []).toEqual([]);
     const media = await h.request('GET', `/v1/media?url=${encodeURIComponent(files.url('/c/a.png'))}`);
     expect(media.status).toBe(404);

@@ -78,7 +78,9 @@ describe('ingest under concurrency', () => {
     const second = await h.waitForJob(await post(urls));
     expect(files.totalHits()).toBe(hits);
     expect(second.result.items.map((i: { status: string }) => i.status)).toEqual(Array(250).fill('existing'));
-    expect(second.result.items.map((i: { key: string }) => i.key)).toEqual(first.result.items.map((i: { key: string }) => i.key));
+    expect(second.result.items.map((i: { key: string }) => i.key)).toEqual(
+      first.result.items.map((i: { key: string }) => i.key),
+    );
     expect(second.progress).toMatchObject({ filesTotal: 250, filesDone: 250, filesFailed: 0, bytesDownloaded: 0 });
   });
 });

@@ -113,7 +113,12 @@ describe('ingest job', () => {
     // GET /v1/media finds the record; another tenant does not.
     const media = await h.request('GET', `/v1/media?url=${encodeURIComponent(urls[0]!)}`);
     expect(media.status).toBe(200);
-    expect(media.body).toMatchObject({ url: urls[0], key: redItem.key, publicUrl: redItem.publicUrl, sha256: sha256(red) });
+    expect(media.body).toMatchObject({
+      url: urls[0],
+      key: redItem.key,
+      publicUrl: redItem.publicUrl,
+      sha256: sha256(red),
+    });
     expect((await h.request('GET', `/v1/media?url=${encodeURIComponent(urls[0]!)}`, { key: KEY_B })).status).toBe(404);
     expect((await h.request('GET', '/v1/media?url=nope')).status).toBe(400);
   });
@@ -127,7 +132,9 @@ describe('ingest job', () => {
     const second = await ingest(urls);
     expect(files.totalHits()).toBe(hits);
     expect(second.result.items.map((i: { status: string }) => i.status)).toEqual(['existing', 'existing']);
-    expect(second.result.items.map((i: { key: string }) => i.key)).toEqual(first.result.items.map((i: { key: string }) => i.key));
+    expect(second.result.items.map((i: { key: string }) => i.key)).toEqual(
+      first.result.items.map((i: { key: string }) => i.key),
+    );
 
     // refresh: fetched again, record replaced (new jobId), status stored.
     const refreshed = await ingest(urls, { refresh: true });

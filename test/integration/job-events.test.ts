@@ -21,7 +21,11 @@ interface Sse {
 }
 
 /** Reads a whole Server-Sent Events stream (it ends after the final state) into events. */
-async function readEvents(path: string, key = KEY_A, onEvent?: (e: Sse) => void): Promise<{ status: number; type: string | null; events: Sse[] }> {
+async function readEvents(
+  path: string,
+  key = KEY_A,
+  onEvent?: (e: Sse) => void,
+): Promise<{ status: number; type: string | null; events: Sse[] }> {
   const res = await fetch(h.baseUrl + path, { headers: { authorization: `Bearer ${key}` } });
   const events: Sse[] = [];
   if (res.status !== 200 || !res.body) return { status: res.status, type: res.headers.get('content-type'), events };
@@ -55,7 +59,9 @@ describe('GET /v1/jobs/:id/events', () => {
       held.push(res);
       void gate.then(() => res.writeHead(200, { 'content-type': 'image/png' }).end(solidPng(4, 4, [4, 5, 6])));
     });
-    const created = await h.request('POST', '/v1/zips', { body: { filename: 'events', urls: [files.url('/e/1.png'), files.url('/e/2.png')] } });
+    const created = await h.request('POST', '/v1/zips', {
+      body: { filename: 'events', urls: [files.url('/e/1.png'), files.url('/e/2.png')] },
+    });
     // The second file is held until the stream has shown the first one done: progress must arrive while it runs.
     const read = readEvents(`/v1/jobs/${created.body.id}/events`, KEY_A, (e) => {
       if (e.event === 'progress' && e.data.filesDone === 1) release();

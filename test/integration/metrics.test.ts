@@ -47,12 +47,16 @@ describe('GET /metrics', () => {
     for (const key of [undefined, KEY_B]) {
       expect((await h.request('POST', '/v1/zips', { body: zip, key })).status).toBe(202);
     }
-    expect((await h.request('POST', '/v1/ingests', { body: { urls: ['https://example.com/b.jpg'] } })).status).toBe(202);
+    expect((await h.request('POST', '/v1/ingests', { body: { urls: ['https://example.com/b.jpg'] } })).status).toBe(
+      202,
+    );
     // Refused requests are not jobs.
     expect((await h.request('POST', '/v1/zips', { body: {} })).status).toBe(400);
 
     const text = await scrapeUntil(
-      (t) => sample(t, 'ferry_jobs_created_total{type="zip"}') === 2 && sample(t, 'ferry_jobs_created_total{type="ingest"}') === 1,
+      (t) =>
+        sample(t, 'ferry_jobs_created_total{type="zip"}') === 2 &&
+        sample(t, 'ferry_jobs_created_total{type="ingest"}') === 1,
     );
     expect(sample(text, 'ferry_queue_jobs{queue="zip",state="waiting"}')).toBe(2);
     expect(sample(text, 'ferry_queue_jobs{queue="ingest",state="waiting"}')).toBe(1);

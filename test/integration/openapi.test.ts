@@ -1,13 +1,13 @@
-import { Validator } from '@seriousme/openapi-schema-validator';
-import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
-import formats from 'ajv-formats';
-import type { Express } from 'express';
 import type { IncomingHttpHeaders } from 'node:http';
+import { Validator } from '@seriousme/openapi-schema-validator';
+import formats from 'ajv-formats';
+import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
+import type { Express } from 'express';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../api/app.js';
-import { JobRateLimiter } from '../../api/jobs/job-rate-limiter.js';
 import { createApiDeps } from '../../api/deps.js';
 import { listen } from '../../api/http-server.js';
+import { JobRateLimiter } from '../../api/jobs/job-rate-limiter.js';
 import { startFileServer, type FileServer } from '../../fixtures/file-server.js';
 import { solidPng } from '../../local/sample-files.js';
 import { LOCAL_CREDENTIALS } from '../../local/stack.js';
@@ -198,7 +198,15 @@ describe('GET /openapi.json', () => {
   });
 
   it('lists exactly the routes the app serves', () => {
-    const app = createApp(createApiDeps({ config: h.config, clients: h.clients, queues: h.queues, tenants: [], logger: createLogger('silent') }));
+    const app = createApp(
+      createApiDeps({
+        config: h.config,
+        clients: h.clients,
+        queues: h.queues,
+        tenants: [],
+        logger: createLogger('silent'),
+      }),
+    );
     const routes = appRoutes(app);
     expect(routes).toContain('POST /v1/zips');
     expect(documentedRoutes()).toEqual(routes);
@@ -337,7 +345,9 @@ describe('real responses match the document', () => {
   });
 
   it('DELETE /v1/jobs/{id} -> 202 for a queued job, 409 once finished, 404 unknown', async () => {
-    const created = await h.request('POST', '/v1/zips', { body: { filename: 'to-cancel', urls: ['https://example.com/x.png'] } });
+    const created = await h.request('POST', '/v1/zips', {
+      body: { filename: 'to-cancel', urls: ['https://example.com/x.png'] },
+    });
     const cancel = await h.request('DELETE', `/v1/jobs/${created.body.id}`);
     expect(cancel.status).toBe(202);
     expectDeclared('DELETE', '/v1/jobs/{id}', cancel);
@@ -375,7 +385,11 @@ describe('real responses match the document', () => {
 
   it('Idempotency-Key: a replay -> 200 with the first job, another body -> 422', async () => {
     for (const [path, body, other] of [
-      ['/v1/zips', { filename: 'idem', urls: ['https://example.com/a.png'] }, { filename: 'other', urls: ['https://example.com/a.png'] }],
+      [
+        '/v1/zips',
+        { filename: 'idem', urls: ['https://example.com/a.png'] },
+        { filename: 'other', urls: ['https://example.com/a.png'] },
+      ],
       ['/v1/ingests', { urls: ['https://example.com/b.png'] }, { urls: ['https://example.com/c.png'] }],
     ] as const) {
       const headers = { 'idempotency-key': `openapi-${path}` };

@@ -21,14 +21,21 @@ describe('job creation rate limit', () => {
     expect((await h.request('POST', '/v1/zips', { body: { filename: 'x' } })).status).toBe(400);
 
     // zips and ingests share one quota.
-    for (const [path, body] of [['/v1/zips', zip], ['/v1/ingests', ingest], ['/v1/zips', zip]] as const) {
+    for (const [path, body] of [
+      ['/v1/zips', zip],
+      ['/v1/ingests', ingest],
+      ['/v1/zips', zip],
+    ] as const) {
       const res = await h.request('POST', path, { body });
       expect(res.status, JSON.stringify(res.body)).toBe(202);
     }
     const before = await h.request('GET', '/v1/limits');
     expect(before.body.rate).toEqual({ windowSeconds: 60, remaining: 0 });
 
-    for (const [path, body] of [['/v1/zips', zip], ['/v1/ingests', ingest]] as const) {
+    for (const [path, body] of [
+      ['/v1/zips', zip],
+      ['/v1/ingests', ingest],
+    ] as const) {
       const refused = await h.request('POST', path, { body });
       expect(refused.status, path).toBe(429);
       expect(refused.body.error).toMatchObject({ code: 'rate_limited', details: { limit: 3 } });

@@ -26,23 +26,27 @@ const zip = async (filename: string) => {
 };
 
 describe('retention', () => {
-  it(`keeps a finished job readable for JOB_RETENTION_SECONDS (${RETENTION_S} s here), then answers 404`, { timeout: 150_000 }, async () => {
-    const old = await zip('old');
-    expect(old.state).toBe('completed');
-    expect((await h.request('GET', `/v1/jobs/${old.id}`)).status).toBe(200);
-    // Past the retention age, BullMQ drops old finished jobs when the next one finishes.
-    const deadline = Date.now() + 120_000;
-    for (;;) {
-      await new Promise((r) => setTimeout(r, 5_000));
-      await zip('newer');
-      const res = await h.request('GET', `/v1/jobs/${old.id}`);
-      if (res.status === 404) {
-        expect(Date.now() - Date.parse(old.finishedAt)).toBeGreaterThanOrEqual(RETENTION_S * 1000);
-        expect(res.body.error.code).toBe('not_found');
-        return;
+  it(
+    `keeps a finished job readable for JOB_RETENTION_SECONDS (${RETENTION_S} s here), then answers 404`,
+    { timeout: 150_000 },
+    async () => {
+      const old = await zip('old');
+      expect(old.state).toBe('completed');
+      expect((await h.request('GET', `/v1/jobs/${old.id}`)).status).toBe(200);
+      // Past the retention age, BullMQ drops old finished jobs when the next one finishes.
+      const deadline = Date.now() + 120_000;
+      for (;;) {
+        await new Promise((r) => setTimeout(r, 5_000));
+        await zip('newer');
+        const res = await h.request('GET', `/v1/jobs/${old.id}`);
+        if (res.status === 404) {
+          expect(Date.now() - Date.parse(old.finishedAt)).toBeGreaterThanOrEqual(RETENTION_S * 1000);
+          expect(res.body.error.code).toBe('not_found');
+          return;
+        }
+        expect(res.status).toBe(200);
+        if (Date.now() > deadline) throw new Error('the finished job was never removed');
       }
-      expect(res.status).toBe(200);
-      if (Date.now() > deadline) throw new Error('the finished job was never removed');
-    }
-  });
+    },
+  );
 });

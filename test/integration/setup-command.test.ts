@@ -42,7 +42,11 @@ describe('ferry setup', () => {
     expect(first.stdout).toContain(`S3 bucket ${bucket}: reachable`);
     // s3rver has no lifecycle support (501): setup says so instead of failing.
     expect(first.stdout).toContain('does not support lifecycle rules');
-    const dynamo = new DynamoDBClient({ region: 'us-east-1', endpoint: stack.dynamoEndpoint, credentials: LOCAL_CREDENTIALS });
+    const dynamo = new DynamoDBClient({
+      region: 'us-east-1',
+      endpoint: stack.dynamoEndpoint,
+      credentials: LOCAL_CREDENTIALS,
+    });
     const described = await dynamo.send(new DescribeTableCommand({ TableName: table }));
     expect(described.Table?.KeySchema).toEqual([{ AttributeName: 'pk', KeyType: 'HASH' }]);
     dynamo.destroy();

@@ -52,7 +52,12 @@ beforeAll(async () => {
   allowed.route('/to-loopback', (_req, res) => res.writeHead(302, { location: loopback.url('/x') }).end());
 });
 afterAll(async () => {
-  await Promise.all([h?.close(), loopback?.close(), allowed?.close(), tmp && rm(tmp, { recursive: true, force: true })]);
+  await Promise.all([
+    h?.close(),
+    loopback?.close(),
+    allowed?.close(),
+    tmp && rm(tmp, { recursive: true, force: true }),
+  ]);
 });
 
 async function runZip(body: unknown) {
@@ -84,19 +89,22 @@ describe('SSRF guard on (ALLOW_PRIVATE_NETWORKS=false), zip jobs', () => {
     expect(loopback.totalHits()).toBe(0);
   });
 
-  it.each(Object.keys(BLOCKED))('fails a job on %s with blocked_address, without retrying or connecting', async (label) => {
-    const url = BLOCKED[label]!();
-    const connectionsBefore = loopback.connections();
-    const allowedHitsBefore = allowed.totalHits();
-    const job = await runZip({ filename: 'ssrf-fail', urls: [url] });
-    expect(job.state).toBe('failed');
-    expect(job.error.code).toBe('blocked_address');
-    expect(job.error.message).toContain(url);
-    expect(loopback.connections() - connectionsBefore).toBe(0);
-    // blocked_address is permanent: the redirect's first hop is requested once, not once per retry.
-    expect(allowed.totalHits() - allowedHitsBefore).toBe(url.startsWith(allowed.origin) ? 1 : 0);
-    expect(await h.tempFiles()).toEqual([]);
-  });
+  it.each(Object.keys(BLOCKED))(
+    'fails a job on %s with blocked_address, without retrying or connecting',
+    async (label) => {
+      const url = BLOCKED[label]!();
+      const connectionsBefore = loopback.connections();
+      const allowedHitsBefore = allowed.totalHits();
+      const job = await runZip({ filename: 'ssrf-fail', urls: [url] });
+      expect(job.state).toBe('failed');
+      expect(job.error.code).toBe('blocked_address');
+      expect(job.error.message).toContain(url);
+      expect(loopback.connections() - connectionsBefore).toBe(0);
+      // blocked_address is permanent: the redirect's first hop is requested once, not once per retry.
+      expect(allowed.totalHits() - allowedHitsBefore).toBe(url.startsWith(allowed.origin) ? 1 : 0);
+      expect(await h.tempFiles()).toEqual([]);
+    },
+  );
 });
 
 describe('SSRF guard in the fetch layer', () => {
@@ -126,7 +134,9 @@ describe('SSRF guard in the fetch layer', () => {
   it('refuses loopback in every spelling at connect time, before a socket reaches the server', async () => {
     const connectionsBefore = loopback.connections();
     const labels = Object.keys(BLOCKED);
-    const outcomes = await Promise.allSettled(labels.map((label, i) => fetchWithGuard(BLOCKED[label]!(), `blocked-${i}`)));
+    const outcomes = await Promise.allSettled(
+      labels.map((label, i) => fetchWithGuard(BLOCKED[label]!(), `blocked-${i}`)),
+    );
     const codes = Object.fromEntries(
       outcomes.map((o, i) => [labels[i], o.status === 'rejected' ? (o.reason as { code?: string }).code : 'fetched']),
     );

@@ -46,7 +46,11 @@ function hook(server: FileServer, answers: Answer[]): { url: string; deliveries:
   return { url: server.url(path), deliveries };
 }
 
-async function until<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, timeoutMs = 20_000): Promise<T> {
+async function until<T>(
+  what: string,
+  probe: () => Promise<T | undefined> | T | undefined,
+  timeoutMs = 20_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await probe();
@@ -71,7 +75,9 @@ function webhookSettled(target: Harness, id: string) {
 }
 
 async function createZip(target: Harness, url: string, webhookUrl: string): Promise<string> {
-  const res = await target.request('POST', '/v1/zips', { body: { filename: 'w', urls: [url], webhook: { url: webhookUrl } } });
+  const res = await target.request('POST', '/v1/zips', {
+    body: { filename: 'w', urls: [url], webhook: { url: webhookUrl } },
+  });
   expect(res.status, JSON.stringify(res.body)).toBe(202);
   return res.body.id;
 }
@@ -123,7 +129,12 @@ describe('webhooks', () => {
     const body = JSON.parse(d.body);
     expect(body.type).toBe('job.completed');
     expect(new Date(body.timestamp).toISOString()).toBe(body.timestamp);
-    expect(body.data).toMatchObject({ id, type: 'zip', state: 'completed', result: { filename: 'w.zip', key: job.result.key } });
+    expect(body.data).toMatchObject({
+      id,
+      type: 'zip',
+      state: 'completed',
+      result: { filename: 'w.zip', key: job.result.key },
+    });
     expect(body.data.webhook).toBeUndefined();
     const download = await h.download(body.data.result.downloadUrl);
     expect(download.status).toBe(200);
@@ -153,7 +164,11 @@ describe('webhooks', () => {
 
   it('retries after a 5xx and a timeout with one webhook-id, fresh timestamps and signatures', async () => {
     // Retry-After on the 500 and a timeout over a second keep the three attempts in three different seconds.
-    const { url, deliveries } = hook(receiver, [{ status: 500, headers: { 'retry-after': '1' } }, 'stall', { status: 200 }]);
+    const { url, deliveries } = hook(receiver, [
+      { status: 500, headers: { 'retry-after': '1' } },
+      'stall',
+      { status: 200 },
+    ]);
     const res = await h.request('POST', '/v1/ingests', { body: { urls: [files.url('/a.txt')], webhook: { url } } });
     expect(res.status, JSON.stringify(res.body)).toBe(202);
     const id: string = res.body.id;

@@ -7,8 +7,8 @@ import { solidPng } from '../../local/sample-files.js';
 import { startChildWorker, type ChildWorker } from '../helpers/child-worker.js';
 import { startHarness, type Harness } from '../helpers/harness.js';
 import { storedParts } from '../helpers/s3rver-files.js';
-import { readZip } from '../helpers/zip-reader.js';
 import { until } from '../helpers/until.js';
+import { readZip } from '../helpers/zip-reader.js';
 
 const MiB = 1024 * 1024;
 let h: Harness;
@@ -70,7 +70,10 @@ describe('worker lifecycle', () => {
     const key = `tenant-a/zips/${res.body.id}/crash.zip`;
     // Worker A has streamed the big file into the archive (a part is in S3) and waits for the second file.
     await until(gate.arrived, 'the second download', 60_000);
-    await until(async () => (await storedParts(h.stack.s3Directory, h.config.S3_BUCKET, '/crash.zip')) > 0, 'a stored part');
+    await until(
+      async () => (await storedParts(h.stack.s3Directory, h.config.S3_BUCKET, '/crash.zip')) > 0,
+      'a stored part',
+    );
     a.process.kill('SIGKILL');
     expect(await a.exited).toBe('SIGKILL');
 
@@ -96,7 +99,9 @@ describe('worker lifecycle', () => {
     const c = startChildWorker({ ...h.env, WORKER_SHUTDOWN_TIMEOUT_MS: '20000' });
     children.push(c);
     await until(() => c.output().includes('workers started'), 'the worker to start');
-    const res = await h.request('POST', '/v1/zips', { body: { filename: 'term', urls: [files.url('/term/slow.txt')] } });
+    const res = await h.request('POST', '/v1/zips', {
+      body: { filename: 'term', urls: [files.url('/term/slow.txt')] },
+    });
     await until(gate.arrived, 'the download', 60_000);
     c.process.kill('SIGTERM');
     await until(() => c.output().includes('shutting down'), 'the shutdown log line');

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { ListMultipartUploadsCommand } from '@aws-sdk/client-s3';
 import type { ServerResponse } from 'node:http';
+import { ListMultipartUploadsCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFileServer, type FileServer } from '../../fixtures/file-server.js';
 import { solidPng } from '../../local/sample-files.js';
@@ -151,7 +151,10 @@ describe('zip job, per-URL failures with onError "fail"', () => {
       };
       void poll();
     });
-    const job = await runZip({ filename: 'mid-upload', urls: [files.url('/mid/big.png'), files.url('/mid/late-404')] }, KEY_B);
+    const job = await runZip(
+      { filename: 'mid-upload', urls: [files.url('/mid/big.png'), files.url('/mid/late-404')] },
+      KEY_B,
+    );
     expect(partsSeen).toBeGreaterThan(0);
     expect(job.state).toBe('failed');
     expect(job.error.code).toBe('not_found'); // the real error, not s3rver's failed abort (405)
@@ -164,7 +167,11 @@ describe('zip job, limits across files', () => {
     // Three files of exactly maxFileBytes (allowed) add up to 3 MiB > 2.5 MiB: exactly one cannot fit.
     const paths = ['/budget/1.txt', '/budget/2.txt', '/budget/3.txt'];
     paths.forEach((p, i) => files.file(p, text(MAX_FILE, String(i)), 'text/plain'));
-    const job = await runZip({ filename: 'budget', urls: paths.map((p) => files.url(p)), options: { onError: 'skip' } });
+    const job = await runZip({
+      filename: 'budget',
+      urls: paths.map((p) => files.url(p)),
+      options: { onError: 'skip' },
+    });
     expect(job.state, JSON.stringify(job.error)).toBe('completed');
     expect(job.result.failures).toHaveLength(1);
     expect(job.result.failures[0].code).toBe('job_too_large');
@@ -216,7 +223,11 @@ describe('zip job with onError "skip"', () => {
   });
 
   it('fails with no_files when every URL fails', async () => {
-    const job = await runZip({ filename: 'none', urls: [files.url('/none/1'), files.url('/none/2')], options: { onError: 'skip' } });
+    const job = await runZip({
+      filename: 'none',
+      urls: [files.url('/none/1'), files.url('/none/2')],
+      options: { onError: 'skip' },
+    });
     expect(job.state).toBe('failed');
     expect(job.error.code).toBe('no_files');
     expect(job.progress).toMatchObject({ filesTotal: 2, filesDone: 0, filesFailed: 2 });

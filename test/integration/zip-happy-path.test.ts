@@ -1,5 +1,5 @@
-import { createHash, randomBytes } from 'node:crypto';
 import { execFile } from 'node:child_process';
+import { createHash, randomBytes } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -47,7 +47,12 @@ describe('zip job, happy path', () => {
 
     const job = await h.waitForJob(res.body.id);
     expect(job.state).toBe('completed');
-    expect(job.progress).toEqual({ filesTotal: 2, filesDone: 2, filesFailed: 0, bytesDownloaded: png.length + text.length });
+    expect(job.progress).toEqual({
+      filesTotal: 2,
+      filesDone: 2,
+      filesFailed: 0,
+      bytesDownloaded: png.length + text.length,
+    });
     expect(job.result.filename).toBe('photos.zip');
     expect(job.result.key).toBe(`tenant-a/zips/${job.id}/photos.zip`);
     expect(job.result.failures).toEqual([]);
@@ -74,7 +79,9 @@ describe('zip job, happy path', () => {
     });
 
     // Tagged for the bucket's lifecycle rule (ferry setup), which expires archives by tag.
-    const tagging = await h.clients.s3.send(new GetObjectTaggingCommand({ Bucket: h.config.S3_BUCKET, Key: job.result.key }));
+    const tagging = await h.clients.s3.send(
+      new GetObjectTaggingCommand({ Bucket: h.config.S3_BUCKET, Key: job.result.key }),
+    );
     expect(tagging.TagSet).toEqual([{ Key: 'ferry-kind', Value: 'zip' }]);
 
     const path = join(h.tempDir, '..', `${job.id}.zip`);
@@ -88,7 +95,9 @@ describe('zip job, happy path', () => {
     files.file('/n/1', bytes(1), 'text/plain');
     files.file('/n/2', bytes(2), 'text/plain');
     files.file('/n/3', bytes(3), 'text/plain');
-    files.file('/n/cd', bytes(4), 'text/plain', { 'content-disposition': `attachment; filename*=UTF-8''r%C3%A9sum%C3%A9.txt` });
+    files.file('/n/cd', bytes(4), 'text/plain', {
+      'content-disposition': `attachment; filename*=UTF-8''r%C3%A9sum%C3%A9.txt`,
+    });
     files.file('/n/%E6%97%A5%E6%9C%AC.txt', bytes(5), 'text/plain');
     files.file('/', bytes(6), 'text/plain');
     files.file('/n/evil', bytes(7), 'text/plain');
@@ -112,7 +121,16 @@ describe('zip job, happy path', () => {
     const names = entries.map((e) => e.name).sort();
     const hashName = sha256(bytes(6)).slice(0, 16) + '.txt';
     expect(names).toEqual(
-      ['same.txt', 'same (2).txt', 'SAME (3).txt', 'résumé.txt', '日本.txt', hashName, 'etc/C_passwd', 'docs/2024/report.txt'].sort(),
+      [
+        'same.txt',
+        'same (2).txt',
+        'SAME (3).txt',
+        'résumé.txt',
+        '日本.txt',
+        hashName,
+        'etc/C_passwd',
+        'docs/2024/report.txt',
+      ].sort(),
     );
     const unicode = entries.find((e) => e.name === '日本.txt')!;
     expect(unicode.generalPurposeBitFlag & 0x800).toBe(0x800);

@@ -27,7 +27,9 @@ describe('Zip64', () => {
     // Every URL differs by its query, so none is deduplicated; the route serves them all.
     const urls = Array.from({ length: ENTRIES }, (_, i) => `${files.origin}/z?n=${i}`);
     for (let i = 0; i < ENTRIES; i++) files.route(`/z?n=${i}`, (_req, res) => res.end(`entry ${i}\n`));
-    const res = await h.request('POST', '/v1/zips', { body: { filename: 'many', urls, options: { compression: 'store' } } });
+    const res = await h.request('POST', '/v1/zips', {
+      body: { filename: 'many', urls, options: { compression: 'store' } },
+    });
     expect(res.status, JSON.stringify(res.body).slice(0, 500)).toBe(202);
     const job = await h.waitForJob(res.body.id, { timeoutMs: 500_000 });
     expect(job.state, JSON.stringify(job.error)).toBe('completed');
@@ -40,9 +42,13 @@ describe('Zip64', () => {
     expect(stdout).toContain('No errors detected');
 
     // Independent reader: yauzl sees every entry with the bytes each URL served.
-    const archive = await promisify<Buffer, yauzl.Options, yauzl.ZipFile>(yauzl.fromBuffer)(zip, { lazyEntries: false });
+    const archive = await promisify<Buffer, yauzl.Options, yauzl.ZipFile>(yauzl.fromBuffer)(zip, {
+      lazyEntries: false,
+    });
     expect(archive.entryCount).toBe(ENTRIES);
-    const byName = new Map<string, string>(job.result.entries.map((e: { name: string; url: string }) => [e.name, e.url]));
+    const byName = new Map<string, string>(
+      job.result.entries.map((e: { name: string; url: string }) => [e.name, e.url]),
+    );
     expect(byName.size).toBe(ENTRIES);
     archive.close();
   });

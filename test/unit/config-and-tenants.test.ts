@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { newJobId, parseJobId } from '../../api/jobs/job-id.js';
 import { loadConfig } from '../../shared/config.js';
 import { ConfigError } from '../../shared/errors/app-error.js';
-import { newJobId, parseJobId } from '../../api/jobs/job-id.js';
 import { formatFailure, parseFailure } from '../../shared/errors/job-failure.js';
 import { hashApiKey, loadTenants, TenantRegistry } from '../../shared/tenants.js';
 
@@ -32,7 +32,9 @@ describe('loadConfig', () => {
     expect(c.S3_KEY_PREFIX).toBe('p');
   });
   it('refuses a default expiry above the maximum', () => {
-    expect(() => loadConfig({ ZIP_DEFAULT_EXPIRES_IN: '7200', ZIP_MAX_EXPIRES_IN: '3600' })).toThrow(/ZIP_DEFAULT_EXPIRES_IN/);
+    expect(() => loadConfig({ ZIP_DEFAULT_EXPIRES_IN: '7200', ZIP_MAX_EXPIRES_IN: '3600' })).toThrow(
+      /ZIP_DEFAULT_EXPIRES_IN/,
+    );
   });
 });
 
@@ -56,14 +58,28 @@ describe('tenants', () => {
     ['not JSON', '{'],
     ['a bad id', JSON.stringify([{ id: 'Acme_1', apiKeys: ['a'.repeat(64)] }])],
     ['a plain key instead of a hash', JSON.stringify([{ id: 'acme', apiKeys: ['my-key'] }])],
-    ['a duplicate id', JSON.stringify([{ id: 'a', apiKeys: ['a'.repeat(64)] }, { id: 'a', apiKeys: ['b'.repeat(64)] }])],
+    [
+      'a duplicate id',
+      JSON.stringify([
+        { id: 'a', apiKeys: ['a'.repeat(64)] },
+        { id: 'a', apiKeys: ['b'.repeat(64)] },
+      ]),
+    ],
     ['an unknown limit', JSON.stringify([{ id: 'a', apiKeys: ['a'.repeat(64)], limits: { turbo: 1 } }])],
   ])('refuses %s, naming FERRY_TENANTS', (_label, raw) => {
     expect(() => loadTenants(loadConfig({ FERRY_TENANTS: raw }))).toThrow(/FERRY_TENANTS/);
   });
   it('refuses a key shared by two tenants', () => {
     const h = hashApiKey(key);
-    expect(() => new TenantRegistry(json([{ id: 'a', apiKeys: [h] }, { id: 'b', apiKeys: [h] }])!)).toThrow(ConfigError);
+    expect(
+      () =>
+        new TenantRegistry(
+          json([
+            { id: 'a', apiKeys: [h] },
+            { id: 'b', apiKeys: [h] },
+          ])!,
+        ),
+    ).toThrow(ConfigError);
   });
 });
 
@@ -78,7 +94,10 @@ describe('job ids and failures', () => {
     }
   });
   it('round-trip a failure code through BullMQ failedReason', () => {
-    expect(parseFailure(formatFailure('not_found', 'http://x: gone'))).toEqual({ code: 'not_found', message: 'http://x: gone' });
+    expect(parseFailure(formatFailure('not_found', 'http://x: gone'))).toEqual({
+      code: 'not_found',
+      message: 'http://x: gone',
+    });
     expect(parseFailure('Something odd')).toEqual({ code: 'internal_error', message: 'Something odd' });
   });
 });

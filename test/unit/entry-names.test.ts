@@ -46,7 +46,9 @@ describe('deriveEntryName', () => {
     expect(deriveEntryName({ ...base, url: 'https://x/photo' })).toBe('photo.jpg');
     expect(deriveEntryName({ ...base, url: 'https://x/photo.jpeg' })).toBe('photo.jpeg');
     expect(deriveEntryName({ ...base, contentType: 'audio/mpeg', url: 'https://x/song' })).toBe('song.mp3');
-    expect(deriveEntryName({ ...base, contentType: 'application/x-unknown-thing', url: 'https://x/blob' })).toBe('blob');
+    expect(deriveEntryName({ ...base, contentType: 'application/x-unknown-thing', url: 'https://x/blob' })).toBe(
+      'blob',
+    );
   });
 });
 

@@ -15,7 +15,9 @@ describe('toJobError', () => {
   });
 
   it('follows the list of codes for other AppErrors, and retries anything unexpected as internal_error', () => {
-    expect(toJobError(new AppError('no_files', 'None of the 2 URLs could be fetched'))).toBeInstanceOf(UnrecoverableError);
+    expect(toJobError(new AppError('no_files', 'None of the 2 URLs could be fetched'))).toBeInstanceOf(
+      UnrecoverableError,
+    );
     expect(toJobError(new AppError('internal_error', 'odd'))).toBeInstanceOf(RetryJobError);
     const odd = toJobError(new Error('S3 said no'));
     expect(odd).toBeInstanceOf(RetryJobError);

@@ -48,7 +48,13 @@ describe('signWebhook', () => {
     expect(signWebhook(secret, 'msg_1', now, body)).toBe(`v1,${independentSignature(secret, 'msg_1', now, body)}`);
   });
   it('rejects secrets that are not whsec_<base64>', () => {
-    for (const bad of ['MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw', 'whsec_', 'whsec_not base64!', 'whsec_abcde', 'whsec_ab=c']) {
+    for (const bad of [
+      'MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw',
+      'whsec_',
+      'whsec_not base64!',
+      'whsec_abcde',
+      'whsec_ab=c',
+    ]) {
       expect(() => signWebhook(bad, 'msg_1', now, body)).toThrow(/whsec_/);
     }
   });
@@ -130,7 +136,9 @@ describe('verifyWebhook', () => {
     // Node joins a repeated header with ", ".
     const joined = headers({ 'webhook-signature': `${foreign}, ${mine}` });
     expect(() => verifyWebhook(secret, joined, body, at(now))).not.toThrow();
-    expect(() => verifyWebhook(secret, { ...headers(), 'webhook-signature': [foreign, mine] }, body, at(now))).not.toThrow();
+    expect(() =>
+      verifyWebhook(secret, { ...headers(), 'webhook-signature': [foreign, mine] }, body, at(now)),
+    ).not.toThrow();
   });
   it('accepts any of several secrets (rotation)', () => {
     expect(() => verifyWebhook([otherSecret, secret], headers(), body, at(now))).not.toThrow();
@@ -139,9 +147,9 @@ describe('verifyWebhook', () => {
   });
   it('ignores other signature versions', () => {
     const digest = headers()['webhook-signature'].slice('v1,'.length);
-    expect(rejection(() => verifyWebhook(secret, headers({ 'webhook-signature': `v2,${digest}` }), body, at(now)))).toBe(
-      'invalid_signature',
-    );
+    expect(
+      rejection(() => verifyWebhook(secret, headers({ 'webhook-signature': `v2,${digest}` }), body, at(now))),
+    ).toBe('invalid_signature');
     expect(rejection(() => verifyWebhook(secret, headers({ 'webhook-signature': digest }), body, at(now)))).toBe(
       'invalid_signature',
     );

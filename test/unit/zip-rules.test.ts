@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { shouldStore } from '../../worker/zip/compression.js';
 import { MAX_PARTS, maxArchiveBytes, MIN_PART_SIZE, partSizeFor } from '../../worker/upload/part-size.js';
+import { shouldStore } from '../../worker/zip/compression.js';
 import { zipObjectKey } from '../../worker/zip/zip-key.js';
 
 describe('shouldStore (compression auto)', () => {

@@ -4,7 +4,8 @@ import mime from 'mime-types';
 /** Bytes file-type needs to recognise every format it knows. */
 export const SNIFF_BYTES = 4100;
 
-const TEXTUAL_TYPES = /^(text\/[a-z0-9.+-]+|application\/(json|xml|javascript|[a-z0-9.+-]+\+(json|xml))|image\/svg\+xml)$/;
+const TEXTUAL_TYPES =
+  /^(text\/[a-z0-9.+-]+|application\/(json|xml|javascript|[a-z0-9.+-]+\+(json|xml))|image\/svg\+xml)$/;
 
 function headerType(header: string | undefined): string | undefined {
   const type = header?.split(';')[0]?.trim().toLowerCase();

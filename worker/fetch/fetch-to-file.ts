@@ -51,7 +51,9 @@ export async function fetchToFile(http: Got, req: FetchToFileRequest): Promise<F
     const declared = Number(headers['content-length']);
     // A declared length is only a hint (it is re-checked while streaming), but it lets us refuse early.
     if (headers['content-encoding'] === undefined && declared > req.maxFileBytes) {
-      source.destroy(new FetchError('file_too_large', `The file is ${declared} bytes, over ${req.maxFileBytes}`, req.url, true));
+      source.destroy(
+        new FetchError('file_too_large', `The file is ${declared} bytes, over ${req.maxFileBytes}`, req.url, true),
+      );
     }
   });
   const meter = new DownloadMeter({

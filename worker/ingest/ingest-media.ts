@@ -1,5 +1,5 @@
-import type { IngestItem, IngestJobData, IngestJobResult } from '../../shared/jobs/ingest.job.js';
 import { FetchError } from '../../shared/errors/app-error.js';
+import type { IngestItem, IngestJobData, IngestJobResult } from '../../shared/jobs/ingest.job.js';
 import type { Logger } from '../../shared/logger.js';
 import type { MediaIndex, MediaRecord } from '../../shared/storage/media-index.js';
 import type { ObjectStore } from '../../shared/storage/object-store.js';
@@ -63,7 +63,13 @@ export async function ingestMedia(deps: IngestDeps, req: IngestRequest): Promise
   deps.logger.info({ urls: data.urls.length, known: known.size, toFetch: missing.length }, 'ingest plan');
   if (missing.length === 0) return { items: itemsInInputOrder(data.urls, pks, outcomes) };
 
-  const downloads = await JobDownloads.open(deps, { jobId, limits: data.limits, onBytes: (n) => progress.bytes(n), md5: true, signal: req.signal });
+  const downloads = await JobDownloads.open(deps, {
+    jobId,
+    limits: data.limits,
+    onBytes: (n) => progress.bytes(n),
+    md5: true,
+    signal: req.signal,
+  });
   const pool = new CompletionPool(missing, deps.downloadConcurrency, async ([pk, url], index) => {
     try {
       const file = await downloads.download(url, index);

@@ -9,7 +9,8 @@ export function createIngestProcessor(deps: Omit<IngestDeps, 'logger'>, runtime:
       queue: ingestJob.type,
       schema: ingestJob.data,
       filesTotal: ingestJob.filesTotal,
-      run: ({ jobId, data, progress, logger, signal }) => ingestMedia({ ...deps, logger }, { jobId, data, progress, signal }),
+      run: ({ jobId, data, progress, logger, signal }) =>
+        ingestMedia({ ...deps, logger }, { jobId, data, progress, signal }),
       bytesUploaded: (r) => r.items.reduce((n, i) => n + (i.status === 'stored' ? (i.size ?? 0) : 0), 0),
       summary: (r) => {
         const count = (s: string) => r.items.filter((i) => i.status === s).length;

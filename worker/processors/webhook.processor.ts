@@ -1,5 +1,5 @@
 import type { Got } from 'got';
-import { webhookJobDataSchema, WEBHOOK_QUEUE, type WebhookProgress } from '../../shared/jobs/webhook-delivery.js';
+import { WEBHOOK_QUEUE, webhookJobDataSchema, type WebhookProgress } from '../../shared/jobs/webhook-delivery.js';
 import type { JobQueues } from '../../shared/queues.js';
 import type { ObjectStore } from '../../shared/storage/object-store.js';
 import type { TenantRegistry } from '../../shared/tenants.js';

@@ -9,7 +9,8 @@ export function createZipProcessor(deps: Omit<BuildZipDeps, 'logger'>, runtime: 
       queue: zipJob.type,
       schema: zipJob.data,
       filesTotal: zipJob.filesTotal,
-      run: ({ jobId, data, progress, logger, signal }) => buildZip({ ...deps, logger }, { jobId, data, progress, signal }),
+      run: ({ jobId, data, progress, logger, signal }) =>
+        buildZip({ ...deps, logger }, { jobId, data, progress, signal }),
       bytesUploaded: (r) => r.size,
       summary: (r) => ({ size: r.size, entries: r.entries.length, failures: r.failures.length }),
     },

@@ -65,7 +65,13 @@ export function defineProcessor<D extends { tenant: string }, R>(
     const record = (outcome: JobOutcome, bytesDownloaded: number, bytesUploaded: number) =>
       counted
         ? metrics
-            ?.jobFinished({ type: def.queue, outcome, seconds: (Date.now() - started) / 1000, bytesDownloaded, bytesUploaded })
+            ?.jobFinished({
+              type: def.queue,
+              outcome,
+              seconds: (Date.now() - started) / 1000,
+              bytesDownloaded,
+              bytesUploaded,
+            })
             .catch(() => undefined)
         : undefined;
     // Checked after BullMQ registered the job for cancelJob(), so a request is either seen here or delivered.

@@ -1,8 +1,8 @@
 import {
+  WEBHOOK_QUEUE,
   webhookDeliveryId,
   webhookEventId,
   webhookJobDataSchema,
-  WEBHOOK_QUEUE,
   type WebhookJobData,
 } from '../../shared/jobs/webhook-delivery.js';
 import type { WebhookQueue } from '../../shared/queues.js';

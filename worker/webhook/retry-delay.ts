@@ -37,7 +37,12 @@ export class WebhookRetryError extends RetryJobError {
  * Delay before retry number `attemptsMade`: `baseMs` doubled per attempt, spread over 80-120% so that
  * deliveries failed together do not come back together, and never sooner than the receiver's `Retry-After`.
  */
-export function webhookRetryDelay(attemptsMade: number, baseMs: number, retryAfterMs?: number, random = Math.random): number {
+export function webhookRetryDelay(
+  attemptsMade: number,
+  baseMs: number,
+  retryAfterMs?: number,
+  random = Math.random,
+): number {
   const exponential = baseMs * 2 ** Math.max(0, attemptsMade - 1);
   const jittered = Math.round(exponential * (0.8 + 0.4 * random()));
   return Math.max(jittered, retryAfterMs ?? 0);

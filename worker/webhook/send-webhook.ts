@@ -25,7 +25,11 @@ export interface WebhookAttempt {
  * redirects are not followed, since the receiver's URL is the one the tenant registered. `onAttempt` hears the
  * outcome before the promise settles.
  */
-export async function sendWebhook(http: Got, req: WebhookRequest, onAttempt: (a: WebhookAttempt) => Promise<void>): Promise<number> {
+export async function sendWebhook(
+  http: Got,
+  req: WebhookRequest,
+  onAttempt: (a: WebhookAttempt) => Promise<void>,
+): Promise<number> {
   const timestamp = Math.floor(Date.now() / 1000);
   let response;
   try {
@@ -38,7 +42,11 @@ export async function sendWebhook(http: Got, req: WebhookRequest, onAttempt: (a:
     });
   } catch (err) {
     const blocked = isBlockedAddressError(err);
-    const message = blocked ? 'The address is not allowed (SSRF guard)' : err instanceof Error ? err.message : String(err);
+    const message = blocked
+      ? 'The address is not allowed (SSRF guard)'
+      : err instanceof Error
+        ? err.message
+        : String(err);
     await onAttempt({ error: message });
     if (blocked) throw failJob('blocked_address', message);
     throw new WebhookRetryError('webhook_unreachable', message, undefined, err);

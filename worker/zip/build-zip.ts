@@ -1,17 +1,17 @@
 import { createReadStream } from 'node:fs';
-import type { Logger } from '../../shared/logger.js';
 import { AppError, FetchError } from '../../shared/errors/app-error.js';
 import type { FileFailure } from '../../shared/jobs/common.js';
 import type { ZipEntry, ZipJobData, ZipJobResult } from '../../shared/jobs/zip.job.js';
+import type { Logger } from '../../shared/logger.js';
 import type { ObjectStore } from '../../shared/storage/object-store.js';
 import { CompletionPool } from '../fetch/completion-pool.js';
 import { JobDownloads, type DownloadSettings } from '../fetch/job-downloads.js';
 import type { ProgressSink } from '../runtime/progress-sink.js';
+import { maxArchiveBytes, partSizeFor } from '../upload/part-size.js';
 import { shouldStore } from './compression.js';
 import { deriveEntryName, EntryNameAllocator, sanitizeEntryName } from './entry-names.js';
-import { maxArchiveBytes, partSizeFor } from '../upload/part-size.js';
-import { ZipUpload } from './zip-upload.js';
 import { zipObjectKey } from './zip-key.js';
+import { ZipUpload } from './zip-upload.js';
 
 export interface BuildZipDeps extends DownloadSettings {
   store: ObjectStore;
@@ -66,13 +66,20 @@ export async function buildZip(deps: BuildZipDeps, req: BuildZipRequest): Promis
   const aborted = await deps.store.abortIncompleteUploads(key);
   if (aborted > 0) deps.logger.warn({ key, aborted }, 'aborted multipart uploads left by an earlier attempt');
 
-  const downloads = await JobDownloads.open(deps, { jobId, limits: data.limits, onBytes: (n) => progress.bytes(n), signal: req.signal });
+  const downloads = await JobDownloads.open(deps, {
+    jobId,
+    limits: data.limits,
+    onBytes: (n) => progress.bytes(n),
+    signal: req.signal,
+  });
   const upload = new ZipUpload(deps.store, {
     key,
     partSize: partSizeFor(maxArchiveBytes(data.limits.maxJobBytes, files.length)),
     signal: downloads.signal,
   });
-  const pool = new CompletionPool(files, deps.downloadConcurrency, (file, index) => downloads.download(file.url, index));
+  const pool = new CompletionPool(files, deps.downloadConcurrency, (file, index) =>
+    downloads.download(file.url, index),
+  );
   const entries: ZipEntry[] = [];
   const failures: FileFailure[] = [];
 

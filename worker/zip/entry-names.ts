@@ -44,7 +44,12 @@ export function sanitizeEntryName(raw: string): string | undefined {
     .replace(/^[A-Za-z]:/, '')
     .split('/')
     // Trailing dots and spaces are dropped (Windows does the same), which also removes `.` and `..`.
-    .map((s) => s.replace(RESERVED_CHARS, '_').trim().replace(/[. ]+$/, ''))
+    .map((s) =>
+      s
+        .replace(RESERVED_CHARS, '_')
+        .trim()
+        .replace(/[. ]+$/, ''),
+    )
     .filter((s) => s !== '')
     .map((s) => fitSegment(s));
   return segments.length === 0 ? undefined : segments.join('/');
@@ -63,7 +68,6 @@ function urlBasename(url: string): string | undefined {
     return undefined;
   }
 }
-
 
 export interface EntryNameSource {
   url: string;
