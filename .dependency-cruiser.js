@@ -79,7 +79,7 @@ export default {
         'those are left out of the build and the image.',
       severity: 'error',
       from: { path: '^(api|worker|shared|cli|local)/' },
-      to: { path: '^(test|bench|fixtures)/' },
+      to: { path: '^(test|bench|drill|fixtures)/' },
     },
     {
       name: 'tests-and-benches-apart',
@@ -87,8 +87,8 @@ export default {
         'Tests and benchmarks share fixtures through fixtures/, never each other: a benchmark must not break ' +
         'when a test helper changes, nor a test when a benchmark does.',
       severity: 'error',
-      from: { path: '^(test|bench)/' },
-      to: { path: '^(test|bench)/', pathNot: '^$1/' },
+      from: { path: '^(test|bench|drill)/' },
+      to: { path: '^(test|bench|drill)/', pathNot: '^$1/' },
     },
     {
       name: 'worker-plumbing-not-up',

@@ -1,5 +1,5 @@
+import { spawnTs } from '../../fixtures/child-process.js';
 import { startCpuMeter, type CpuSample, type CpuTarget } from '../measure/cpu-meter.js';
-import { spawnTs } from '../processes/child-process.js';
 
 export type BaselineSpec =
   | { kind: 'download'; origin: string; files: number; concurrency: number }

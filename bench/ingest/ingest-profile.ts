@@ -1,7 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { TsChild } from '../../fixtures/child-process.js';
 import { readMainThreadProfile, summarizeProfile } from '../measure/cpu-profile.js';
-import type { TsChild } from '../processes/child-process.js';
 import type { IngestRunResult } from './ingest-run.js';
 
 /**

@@ -1,3 +1,4 @@
+import type { TsChild } from '../../fixtures/child-process.js';
 import { ingestJobResultSchema, type IngestItem } from '../../shared/jobs/ingest.job.js';
 import type { JobDocument } from '../../shared/jobs/job-document.js';
 import type { BenchApi } from '../harness/bench-api.js';
@@ -8,7 +9,6 @@ import { startCpuMeter, type CpuSample } from '../measure/cpu-meter.js';
 import { nowUs, profileThisProcess, type CpuProfile } from '../measure/cpu-profile.js';
 import { seconds } from '../measure/format.js';
 import { readMemoryKb } from '../measure/proc-stats.js';
-import type { TsChild } from '../processes/child-process.js';
 import type { FileServerProcess } from '../synthetic/file-server-process.js';
 
 export interface IngestRunSetup {

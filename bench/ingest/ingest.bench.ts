@@ -1,12 +1,12 @@
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { TsChild } from '../../fixtures/child-process.js';
 import { runBaseline } from '../baselines/baseline-runner.js';
 import { log, reportIdleMachine, runBenchSession } from '../harness/bench-session.js';
 import { startBenchStack, type BenchStack } from '../harness/bench-stack.js';
 import type { CleanupStack } from '../harness/cleanup-stack.js';
 import { mbFromKb, seconds } from '../measure/format.js';
 import { readCommandLine, readMemoryKb } from '../measure/proc-stats.js';
-import type { TsChild } from '../processes/child-process.js';
 import { startWorkerProcess } from '../processes/worker-process.js';
 import { syntheticFileUrls } from '../synthetic/synthetic-files.js';
 import { checkItems, checkObjects, checkTempDirEmpty, expectedSha256s } from './ingest-check.js';

@@ -2,7 +2,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { Session } from 'node:inspector/promises';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { REPO_ROOT } from '../processes/child-process.js';
+import { REPO_ROOT } from '../../fixtures/child-process.js';
 
 interface ProfileNode {
   id: number;

@@ -1,19 +1,7 @@
-import { execFileSync } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Queue } from 'bullmq';
-import { REPO_ROOT, spawnTs, type TsChild } from './child-process.js';
-
-let built = false;
-
-/** Compiles the service once per bench run (`npm run build`): the worker is measured as production runs it. */
-function buildOnce(): void {
-  if (built) return;
-  execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.build.json'], {
-    cwd: REPO_ROOT,
-    stdio: 'inherit',
-  });
-  built = true;
-}
+import { spawnTs, type TsChild } from '../../fixtures/child-process.js';
+import { compileOnce } from '../../fixtures/compile-once.js';
 
 /**
  * Starts the real worker (compiled: dist/worker/main.js) as a child process and resolves once it has registered with the
@@ -24,7 +12,7 @@ export async function startWorkerProcess(
   queue: Queue,
   { nodeArgs = [], timeoutMs = 60_000 }: { nodeArgs?: string[]; timeoutMs?: number } = {},
 ): Promise<TsChild> {
-  buildOnce();
+  compileOnce();
   const worker = spawnTs('worker', 'dist/worker/main.js', { env, nodeArgs });
   const deadline = Date.now() + timeoutMs;
   while ((await queue.getWorkersCount()) < 1) {

@@ -1,4 +1,4 @@
-import { spawnTs, type TsChild } from '../processes/child-process.js';
+import { spawnTs, type TsChild } from '../../fixtures/child-process.js';
 
 /** Parent -> child. */
 export type FileServerRequest = { type: 'hits' };

@@ -1,6 +1,7 @@
 import { readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Queue } from 'bullmq';
+import type { TsChild } from '../../fixtures/child-process.js';
 import type { JobDocument } from '../../shared/jobs/job-document.js';
 import { zipResultViewSchema } from '../../shared/jobs/zip.job.js';
 import type { ObjectStore } from '../../shared/storage/object-store.js';
@@ -18,7 +19,6 @@ import {
 } from '../measure/cpu-profile.js';
 import { mbFromKb, mib, mibPerSecond, seconds } from '../measure/format.js';
 import { readCommandLine, readMemoryKb } from '../measure/proc-stats.js';
-import type { TsChild } from '../processes/child-process.js';
 import { startWorkerProcess } from '../processes/worker-process.js';
 import { syntheticFileUrls } from '../synthetic/synthetic-files.js';
 import { checkArchive } from './archive-check.js';

@@ -1,11 +1,11 @@
 import { mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { TsChild } from '../../fixtures/child-process.js';
 import { maxArchiveBytes, partSizeFor } from '../../worker/upload/part-size.js';
 import { log, reportIdleMachine, runBenchSession } from '../harness/bench-session.js';
 import { startBenchStack } from '../harness/bench-stack.js';
 import { mib } from '../measure/format.js';
-import type { TsChild } from '../processes/child-process.js';
 import { parseZipBenchOptions, ZIP_BENCH_USAGE } from './zip-options.js';
 import { printRound, printSummary } from './zip-report.js';
 import { runRound, type RoundResult } from './zip-round.js';

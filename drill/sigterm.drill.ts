@@ -1,0 +1,72 @@
+import { ListObjectsV2Command } from '@aws-sdk/client-s3';
+import { startFileServer } from '../fixtures/file-server.js';
+import type { DrillResult } from './drill.js';
+import { startFleet, until } from './fleet.js';
+
+const SHUTDOWN_TIMEOUT_MS = 3000;
+const CHUNKS = 80;
+const CHUNK_EVERY_MS = 200;
+
+/**
+ * A zip whose one file dribbles in over ~16 s; the worker running it gets SIGTERM. The contract: it exits within
+ * WORKER_SHUTDOWN_TIMEOUT_MS + 5 s, and the job completes on another worker with one archive, no open upload and
+ * no temp files left.
+ */
+export async function sigtermMidJob(): Promise<DrillResult> {
+  const files = await startFileServer();
+  files.route('/slow.bin', (_req, res) => {
+    res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': String(CHUNKS * 65_536) });
+    let sent = 0;
+    const timer = setInterval(() => {
+      if (res.destroyed || sent === CHUNKS) return clearInterval(timer);
+      res.write(Buffer.alloc(65_536, sent++));
+      if (sent === CHUNKS) res.end();
+    }, CHUNK_EVERY_MS);
+  });
+  const fleet = await startFleet({ workers: 1, env: { WORKER_SHUTDOWN_TIMEOUT_MS: String(SHUTDOWN_TIMEOUT_MS) } });
+  try {
+    const post = await fetch(`${fleet.baseUrl}/v1/zips`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${fleet.apiKey}` },
+      body: JSON.stringify({ filename: 'slow', urls: [files.url('/slow.bin')] }),
+    });
+    const { id } = (await post.json()) as { id: string };
+    await until('the job is running', async () => (await fleet.queues.zip.getJobState(id)) === 'active');
+    await until('the download has started', () => Promise.resolve(files.hits('/slow.bin') > 0));
+    const second = await fleet.startWorker();
+    const first = fleet.workers[0]!;
+    const signalled = Date.now();
+    first.process.kill('SIGTERM');
+    const exit = await first.exited;
+    const exitMs = Date.now() - signalled;
+    await until(
+      'the job has finished',
+      async () => ['completed', 'failed'].includes(await fleet.queues.zip.getJobState(id)),
+      120_000,
+    );
+    const state = await fleet.queues.zip.getJobState(id);
+    // Finished after the first worker was gone: another worker completed it.
+    const finishedOn = (await fleet.queues.zip.getJob(id))?.finishedOn ?? 0;
+    const elsewhere = finishedOn > signalled + exitMs;
+    const listed = await fleet.clients.s3.send(
+      new ListObjectsV2Command({ Bucket: fleet.config.S3_BUCKET, Prefix: `drill/zips/${id}/` }),
+    );
+    const archives = listed.KeyCount ?? 0;
+    const openUploads = await fleet.openUploads();
+    const tempFiles = (await fleet.tempFiles()).length;
+    await second.stop();
+    const held =
+      exitMs <= SHUTDOWN_TIMEOUT_MS + 5000 && state === 'completed' && elsewhere && archives === 1 && openUploads === 0;
+    return {
+      line:
+        `worker exited ${(exitMs / 1000).toFixed(1)} s after SIGTERM (timeout ${SHUTDOWN_TIMEOUT_MS / 1000} s, code ${exit.code ?? exit.signal}); ` +
+        `job ${state} ${elsewhere ? 'by the other worker' : 'by the SIGTERMed worker'}, ${files.hits('/slow.bin')} downloads of the file, ${archives} archive(s), ${openUploads} open uploads, ` +
+        `${tempFiles} temp files left`,
+      problems: [],
+      ok: held && tempFiles === 0,
+    };
+  } finally {
+    await fleet.stop();
+    await files.close();
+  }
+}
