@@ -18,6 +18,12 @@ const EVENTS: Record<WebhookEvent, { summary: string; description: string }> = {
     summary: 'A job failed for good',
     description: '`data` is the job document with its `error`; no attempt is left.',
   },
+  'job.cancelled': {
+    summary: 'A job was cancelled',
+    description:
+      '`data` is the job document in state `cancelled`, its `error` with code `cancelled`; sent whether the job ' +
+      'was cancelled while queued or while it ran.',
+  },
 };
 
 /** `job.completed` -> `JobCompletedEvent`: the component name of an event's body. */

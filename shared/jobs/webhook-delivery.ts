@@ -3,8 +3,8 @@ import type { WebhookHeaders } from '../webhooks.js';
 import { jobDocumentSchema } from './job-document.js';
 import { JOB_TYPES } from './registry.js';
 
-/** The events a delivery reports; one per job, sent once it is completed or failed for good. */
-export const WEBHOOK_EVENTS = ['job.completed', 'job.failed'] as const;
+/** The events a delivery reports; one per job, sent once it is completed, failed for good, or cancelled. */
+export const WEBHOOK_EVENTS = ['job.completed', 'job.failed', 'job.cancelled'] as const;
 export type WebhookEvent = (typeof WEBHOOK_EVENTS)[number];
 
 /** The body of a delivery (Standard Webhooks): the event, when it was sent and the job as GET /v1/jobs/:id shows it. */

@@ -112,6 +112,14 @@ export const zipResultViewSchema = zipJobResultSchema.extend({
   downloadUrl: z.string().optional().meta({
     description: 'Presigned GET of the archive, minted on every read; absent once the archive has expired.',
   }),
+  downloadUrlExpiresAt: z.iso
+    .datetime()
+    .optional()
+    .meta({
+      description:
+        'When `downloadUrl` stops working, given only when that is before `expiresAt`: the credentials that signed ' +
+        'it (temporary ones: instance or task roles, SSO) expire sooner. GET the job again for a fresh link.',
+    }),
 });
 export type ZipResultView = z.infer<typeof zipResultViewSchema>;
 
@@ -119,16 +127,21 @@ export type ZipResultView = z.infer<typeof zipResultViewSchema>;
 const MAX_PRESIGN_SECONDS = 604_800;
 
 /**
- * A fresh presigned URL for a finished archive, valid until the archive's expiry and never past it;
- * undefined once it has expired.
+ * A fresh presigned URL for a finished archive, valid until the archive's expiry and never past it (nor past
+ * the signing credentials', which `downloadUrlExpiresAt` then tells); undefined once it has expired.
  */
 async function presentZip(result: ZipJobResult, { store, now }: ResultViewContext): Promise<ZipResultView> {
   const seconds = Math.min(MAX_PRESIGN_SECONDS, Math.floor((Date.parse(result.expiresAt) - now) / 1000));
-  const downloadUrl =
+  const link =
     seconds < 1
       ? undefined
       : await store.presignGet({ key: result.key, expiresIn: seconds, downloadFilename: result.filename });
-  return { downloadUrl, ...result };
+  const cut = link !== undefined && link.expiresIn < seconds;
+  return {
+    downloadUrl: link?.url,
+    ...(cut ? { downloadUrlExpiresAt: link.expiresAt.toISOString() } : {}),
+    ...result,
+  };
 }
 
 const archiveFilename = (name: string) => (/\.zip$/i.test(name) ? name : `${name}.zip`);

@@ -39,6 +39,15 @@ export interface LifecycleRules {
   abortUploadsAfterDays: number;
 }
 
+/** A presigned URL and how long it really works. */
+export interface PresignedUrl {
+  url: string;
+  /** Seconds it is valid: `expiresIn` as asked, or fewer when the signing credentials expire sooner. */
+  expiresIn: number;
+  /** When it stops working. */
+  expiresAt: Date;
+}
+
 export interface PresignGetParams {
   key: string;
   expiresIn: number;
@@ -57,7 +66,11 @@ export interface ObjectStore {
   /** The object's plain (unsigned) URL. */
   objectUrl(key: string): string;
   delete(key: string): Promise<void>;
-  presignGet(params: PresignGetParams): Promise<string>;
+  /**
+   * A presigned GET, never valid past the credentials that sign it; undefined when they expire within a second
+   * (a link that would not work).
+   */
+  presignGet(params: PresignGetParams): Promise<PresignedUrl | undefined>;
   /** Aborts multipart uploads left open under `key` (a worker killed mid-upload); 0 when the store cannot list them. */
   abortIncompleteUploads(key: string): Promise<number>;
   /** Applies the bucket lifecycle rules ferry needs; false when the store does not support lifecycle rules. */

@@ -6,6 +6,8 @@ export interface AwsCredentials {
   accessKeyId: string;
   secretAccessKey: string;
   sessionToken?: string;
+  /** When temporary credentials stop working; a presigned URL is never made to outlive them. */
+  expiration?: Date;
 }
 
 /** S3 clients for workers (S3_ENDPOINT) and for signing client-facing URLs (S3_PUBLIC_ENDPOINT, if set). */

@@ -17,6 +17,7 @@ import contentDisposition from 'content-disposition';
 import type {
   LifecycleRules,
   ObjectStore,
+  PresignedUrl,
   PresignGetParams,
   PutFileParams,
   UploadStreamParams,
@@ -158,13 +159,22 @@ export class S3ObjectStore implements ObjectStore {
     await this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: key }));
   }
 
-  presignGet({ key, expiresIn, downloadFilename }: PresignGetParams) {
+  async presignGet({ key, expiresIn, downloadFilename }: PresignGetParams): Promise<PresignedUrl | undefined> {
+    // Temporary credentials (instance or task roles, SSO) carry an expiration, and a URL they sign stops working
+    // then, whatever its X-Amz-Expires says. The signing date is fixed so that the cap computed here holds.
+    const signingDate = new Date(Math.floor(Date.now() / 1000) * 1000);
+    const { expiration } = await this.presignClient.config.credentials();
+    const allowed = expiration
+      ? Math.min(expiresIn, Math.floor((expiration.getTime() - signingDate.getTime()) / 1000))
+      : expiresIn;
+    if (allowed < 1) return undefined;
     const command = new GetObjectCommand({
       Bucket: this.bucket,
       Key: key,
       ResponseContentDisposition: attachmentDisposition(downloadFilename),
     });
-    return getSignedUrl(this.presignClient, command, { expiresIn });
+    const url = await getSignedUrl(this.presignClient, command, { expiresIn: allowed, signingDate });
+    return { url, expiresIn: allowed, expiresAt: new Date(signingDate.getTime() + allowed * 1000) };
   }
 
   async abortIncompleteUploads(key: string) {

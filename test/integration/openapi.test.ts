@@ -345,8 +345,9 @@ describe('real responses match the document', () => {
   });
 
   it('DELETE /v1/jobs/{id} -> 202 for a queued job, 409 once finished, 404 unknown', async () => {
+    const hook = webhookReceiver('/c/hook');
     const created = await h.request('POST', '/v1/zips', {
-      body: { filename: 'to-cancel', urls: ['https://example.com/x.png'] },
+      body: { filename: 'to-cancel', urls: ['https://example.com/x.png'], webhook: { url: files.url('/c/hook') } },
     });
     const cancel = await h.request('DELETE', `/v1/jobs/${created.body.id}`);
     expect(cancel.status).toBe(202);
@@ -358,6 +359,10 @@ describe('real responses match the document', () => {
       if (i > 600) throw new Error('the worker did not fail the cancelled job');
       await new Promise((r) => setTimeout(r, 50));
     }
+    const delivered = await afterDelivery(created.body.statusUrl);
+    expect(delivered.body.webhook).toMatchObject({ state: 'delivered', lastStatus: 204 });
+    expect(hook.map((d) => JSON.parse(d.body).type)).toEqual(['job.cancelled']);
+    expectDeclaredWebhook(hook[0]!);
     const again = await h.request('DELETE', `/v1/jobs/${created.body.id}`);
     expect(again.status).toBe(409);
     expectDeclared('DELETE', '/v1/jobs/{id}', again);

@@ -1,8 +1,13 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import type { IncomingHttpHeaders } from 'node:http';
+import type { IncomingHttpHeaders, ServerResponse } from 'node:http';
+import { Worker } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFileServer, type FileServer } from '../../fixtures/file-server.js';
+import { createLogger } from '../../shared/logger.js';
+import { createRedis } from '../../shared/redis.js';
 import { verifyWebhook, WebhookVerificationError } from '../../shared/webhooks.js';
+import { webhookDeliveryQueuer } from '../../worker/webhook/queue-delivery.js';
+import { queueDeliveryOnStalledFailure } from '../../worker/webhook/stalled-failure.js';
 import { startHarness, WEBHOOK_SECRET_A, type Harness } from '../helpers/harness.js';
 
 interface Delivery {
@@ -242,5 +247,109 @@ describe('webhooks behind the SSRF guard', () => {
     expect(doc.webhook.lastStatus).toBeUndefined();
     expect(deliveries).toHaveLength(0);
     expect(loopback.connections()).toBe(0);
+  });
+});
+
+describe('webhooks of jobs that end without the processor finishing them', () => {
+  let quiet: Harness;
+  const held: ServerResponse[] = [];
+
+  beforeAll(async () => {
+    // No worker at first: each test starts the worker it needs once its job is where it wants it.
+    quiet = await startHarness({ env: WEBHOOK_ENV, workers: false });
+  });
+  afterAll(async () => {
+    for (const res of held) res.destroy();
+    await quiet?.close();
+  });
+
+  it('delivers job.failed for a job BullMQ fails for stalling too often', async () => {
+    const { url, deliveries } = hook(receiver, [{ status: 200 }]);
+    const id = await createZip(quiet, files.url('/a.txt'), url);
+    // A worker that takes the job and dies: its lock runs out, and with maxStalledCount 0 the first stall is
+    // one too many, so the next worker to pick the job up fails it without running the processor.
+    const connection = createRedis(quiet.config.REDIS_URL, 'test-stalling');
+    const dying = new Worker('zip', null, {
+      connection,
+      prefix: quiet.config.QUEUE_PREFIX,
+      lockDuration: 200,
+      stalledInterval: 100,
+      maxStalledCount: 0,
+      autorun: false,
+    });
+    expect((await dying.getNextJob('dying-token'))?.id).toBe(id);
+    await dying.startStalledCheckTimer();
+    await until('the stall to be counted', async () =>
+      (await quiet.queues.zip.getJob(id))?.deferredFailure ? true : undefined,
+    );
+    await dying.close();
+    await connection.quit();
+
+    const running = quiet.startWorker();
+    const zipWorker = running.workers.find((w) => w.name === 'zip')!;
+    queueDeliveryOnStalledFailure(zipWorker, webhookDeliveryQueuer(quiet.queues.webhook), createLogger('silent'));
+    try {
+      const doc = await webhookSettled(quiet, id);
+      expect(doc).toMatchObject({ state: 'failed', webhook: { url, state: 'delivered', attempts: 1 } });
+      expect(deliveries).toHaveLength(1);
+      expectSigned(deliveries[0]!);
+      const body = JSON.parse(deliveries[0]!.body);
+      expect(body).toMatchObject({ type: 'job.failed', data: { id, state: 'failed' } });
+    } finally {
+      await running.close();
+    }
+  });
+
+  it('delivers job.cancelled for a job cancelled while queued, once a worker picks it up', async () => {
+    const { url, deliveries } = hook(receiver, [{ status: 204 }]);
+    files.file('/queued.txt', 'never fetched\n', 'text/plain');
+    const id = await createZip(quiet, files.url('/queued.txt'), url);
+    expect((await quiet.request('DELETE', `/v1/jobs/${id}`)).status).toBe(202);
+    const running = quiet.startWorker();
+    try {
+      const doc = await webhookSettled(quiet, id);
+      expect(doc).toMatchObject({ state: 'cancelled', webhook: { url, state: 'delivered', lastStatus: 204 } });
+      expect(deliveries).toHaveLength(1);
+      expectSigned(deliveries[0]!);
+      const body = JSON.parse(deliveries[0]!.body);
+      expect(body).toMatchObject({
+        type: 'job.cancelled',
+        data: { id, state: 'cancelled', error: { code: 'cancelled' } },
+      });
+      expect(files.hits('/queued.txt')).toBe(0);
+    } finally {
+      await running.close();
+    }
+  });
+
+  it('delivers one signed job.cancelled for a zip cancelled while it runs', async () => {
+    files.route('/held.png', (_req, res) => {
+      // Sends a little, then holds the rest: the job stays mid-download until it is cancelled.
+      res.writeHead(200, { 'content-type': 'image/png' });
+      res.write(Buffer.from('89504e470d0a1a0a', 'hex'));
+      held.push(res);
+    });
+    const { url, deliveries } = hook(receiver, [{ status: 200 }]);
+    const running = quiet.startWorker({ FETCH_IDLE_TIMEOUT_MS: '60000' });
+    try {
+      const id = await createZip(quiet, files.url('/held.png'), url);
+      await until('the job to be mid-download', async () =>
+        (await jobDocument(quiet, id)).state === 'active' && files.hits('/held.png') > 0 ? true : undefined,
+      );
+      expect((await quiet.request('DELETE', `/v1/jobs/${id}`)).status).toBe(202);
+      const doc = await webhookSettled(quiet, id);
+      expect(doc).toMatchObject({
+        state: 'cancelled',
+        error: { code: 'cancelled' },
+        webhook: { url, state: 'delivered', attempts: 1, lastStatus: 200 },
+      });
+      expect(deliveries).toHaveLength(1);
+      expectSigned(deliveries[0]!);
+      const body = JSON.parse(deliveries[0]!.body);
+      expect(body).toMatchObject({ type: 'job.cancelled', data: { id, state: 'cancelled' } });
+      expect(deliveries[0]!.headers['webhook-id']).toBe(`msg_${id}`);
+    } finally {
+      await running.close();
+    }
   });
 });

@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { writeFile } from 'node:fs/promises';
+import { mkdir, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { GetObjectTaggingCommand } from '@aws-sdk/client-s3';
@@ -135,6 +135,42 @@ describe('zip job, happy path', () => {
     const unicode = entries.find((e) => e.name === '日本.txt')!;
     expect(unicode.generalPurposeBitFlag & 0x800).toBe(0x800);
     expect(unicode.data.equals(bytes(5))).toBe(true);
+  });
+
+  it('never makes a name both a file and a folder, and renames names Windows or a reader would trip on', async () => {
+    const bytes = (n: number) => Buffer.from(`entry ${n} `.repeat(40));
+    for (const n of [1, 2, 3, 4, 5]) files.file(`/w/${n}`, bytes(n), 'text/plain');
+    files.file('/w/aux.png', solidPng(4, 4, [4, 4, 4]), 'image/png');
+
+    const job = await runZip({
+      filename: 'unsafe-names',
+      files: [
+        { url: files.url('/w/1'), name: 'x' },
+        { url: files.url('/w/2'), name: 'x/y.png' },
+        { url: files.url('/w/3'), name: 'CON' },
+        { url: files.url('/w/aux.png') },
+        { url: files.url('/w/4'), name: 'invoice\u202egpj.exe' },
+        { url: files.url('/w/5'), name: 'nul/inside.txt' },
+      ],
+    });
+    expect(job.state, JSON.stringify(job.error)).toBe('completed');
+    const want = ['x', 'x (2)/y.png', '_CON', '_aux.png', 'invoicegpj.exe', '_nul/inside.txt'];
+    expect(job.result.entries.map((e: { name: string }) => e.name).sort()).toEqual([...want].sort());
+
+    const dir = join(h.tempDir, '..', job.id);
+    await mkdir(dir);
+    const path = `${dir}.zip`;
+    await writeFile(path, (await h.download(job.result.downloadUrl)).body);
+    const run = promisify(execFile);
+    expect((await run('unzip', ['-t', path])).stdout).toContain('No errors detected');
+    const listing = (await run('unzip', ['-l', path])).stdout;
+    for (const name of want) expect(listing).toContain(name);
+    // Extracting is what fails when a name is both a file and a folder ("x exists but is not directory").
+    await run('unzip', ['-q', path, '-d', dir]);
+    const extracted = (await readdir(dir, { recursive: true, withFileTypes: true }))
+      .filter((e) => e.isFile())
+      .map((e) => join(e.parentPath, e.name).slice(dir.length + 1));
+    expect(extracted.sort()).toEqual([...want].sort());
   });
 
   it('fetches a URL given twice only once', async () => {

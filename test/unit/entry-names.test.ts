@@ -80,3 +80,85 @@ describe('EntryNameAllocator', () => {
     expect(second.endsWith(' (2).txt')).toBe(true);
   });
 });
+
+describe('names that are unsafe on some file system', () => {
+  it.each([
+    ['CON', '_CON'],
+    ['nul.txt', '_nul.txt'],
+    ['NUL.tar.gz', '_NUL.tar.gz'],
+    ['aux.png', '_aux.png'],
+    ['Com1.jpg', '_Com1.jpg'],
+    ['lpt9', '_lpt9'],
+    ['COM\u00b9.txt', '_COM\u00b9.txt'],
+    ['conin$', '_conin$'],
+    ['con/a.txt', '_con/a.txt'],
+    ['docs/PRN/x.txt', 'docs/_PRN/x.txt'],
+    ['CON .txt', '_CON .txt'],
+  ])('a Windows-reserved name %j -> %j', (raw, want) => {
+    expect(sanitizeEntryName(raw)).toBe(want);
+  });
+
+  it.each([['console.txt'], ['com10.txt'], ['auxiliary.png'], ['nul_'], ['my.con']])('keeps %j', (raw) => {
+    expect(sanitizeEntryName(raw)).toBe(raw);
+  });
+
+  it('removes bidi controls and invisible format characters', () => {
+    expect(sanitizeEntryName('invoice\u202egpj.exe')).toBe('invoicegpj.exe');
+    expect(sanitizeEntryName('a\u202a\u202b\u202c\u202d\u2066\u2067\u2068\u2069\u200e\u200f\u061cb.txt')).toBe(
+      'ab.txt',
+    );
+    expect(sanitizeEntryName('zero\u200bwidth\u2060\ufeff.txt')).toBe('zerowidth.txt');
+    expect(sanitizeEntryName('\u202e')).toBeUndefined();
+  });
+
+  it('keeps joiners, which emoji and several scripts need', () => {
+    expect(sanitizeEntryName('family \u{1f468}\u200d\u{1f469}\u200d\u{1f467}.png')).toBe(
+      'family \u{1f468}\u200d\u{1f469}\u200d\u{1f467}.png',
+    );
+  });
+
+  it('drops lone surrogates so the name is well-formed Unicode', () => {
+    expect(sanitizeEntryName('a\ud800b\udc00c.txt')).toBe('abc.txt');
+  });
+});
+
+describe('EntryNameAllocator, files and folders', () => {
+  it('renames a file whose name is a folder already in use', () => {
+    const a = new EntryNameAllocator();
+    expect(['x/y.png', 'x', 'X', 'a/b/c.txt', 'a/b'].map((n) => a.allocate(n))).toEqual([
+      'x/y.png',
+      'x (2)',
+      'X (3)',
+      'a/b/c.txt',
+      'a/b (2)',
+    ]);
+  });
+
+  it('moves entries out of a folder whose name is a file already, and keeps them together', () => {
+    const a = new EntryNameAllocator();
+    expect(['x', 'x/y.png', 'X/z.png', 'x/y.png', 'x/sub/w.txt', 'x (2)'].map((n) => a.allocate(n))).toEqual([
+      'x',
+      'x (2)/y.png',
+      'x (2)/z.png',
+      'x (2)/y (2).png',
+      'x (2)/sub/w.txt',
+      'x (2) (2)',
+    ]);
+  });
+
+  it('renames a nested folder segment that is a file, not the folders above it', () => {
+    const a = new EntryNameAllocator();
+    expect(['d/photos.2020', 'd/photos.2020/a.jpg'].map((n) => a.allocate(n))).toEqual([
+      'd/photos.2020',
+      'd/photos.2020 (2)/a.jpg',
+    ]);
+  });
+
+  it('never hands out a name that is both a file and a folder', () => {
+    const a = new EntryNameAllocator();
+    const names = ['a', 'a/b', 'a/b/c', 'a (2)', 'a (2)/b', 'a/b/c/d', 'A/B'].map((n) => a.allocate(n));
+    const lower = names.map((n) => n.toLowerCase());
+    expect(new Set(lower).size).toBe(lower.length);
+    for (const n of lower) for (const m of lower) expect(m.startsWith(`${n}/`)).toBe(false);
+  });
+});

@@ -41,7 +41,7 @@ export interface ProcessorRuntime {
   logger: Logger;
   /** Hears jobs that are done for good (queues their webhook deliveries). */
   onFinal?: FinalStateListener;
-  /** Cancellation requests (DELETE /v1/jobs/:id); a cancelled job fails with code `cancelled`, no webhook. */
+  /** Cancellation requests (DELETE /v1/jobs/:id); a cancelled job fails with code `cancelled` (`job.cancelled`). */
   cancellations?: Cancellations;
   /** Fleet-wide counters (served by the API's /metrics). */
   metrics?: WorkerMetrics;
@@ -52,7 +52,7 @@ const cancelled = (when: string) => failJob('cancelled', `Cancelled by the clien
 /**
  * The part every processor shares: parse the payload with the contract's schema (a bad payload fails for
  * good), log with the job id, report progress, map errors to retry-or-not, count outcomes, and tell `onFinal`
- * (webhook deliveries) once the job is done for good. `onFinal` runs before BullMQ records the outcome, so a
+ * (webhook deliveries) once the job is done for good (completed, failed for good, or cancelled). `onFinal` runs before BullMQ records the outcome, so a
  * crash in between re-runs the job rather than losing the notification.
  */
 export function defineProcessor<D extends { tenant: string }, R>(
@@ -74,8 +74,15 @@ export function defineProcessor<D extends { tenant: string }, R>(
             })
             .catch(() => undefined)
         : undefined;
+    // A cancelled job is failed for good: its webhook says so, or its webhook state would stay pending forever.
+    const cancel = async (when: string, log: Logger) => {
+      await onFinal?.(job, 'job.cancelled').catch((e: unknown) => log.error({ err: e }, 'could not queue the webhook'));
+      return cancelled(when);
+    };
     // Checked after BullMQ registered the job for cancelJob(), so a request is either seen here or delivered.
-    if (await cancellations?.isRequested(job.id!)) throw cancelled('before it started');
+    if (await cancellations?.isRequested(job.id!)) {
+      throw await cancel('before it started', logger.child({ jobId: job.id, queue: def.queue }));
+    }
     const parsed = def.schema.safeParse(job.data);
     if (!parsed.success) throw failJob('invalid_job', parsed.error.message);
     const data = parsed.data;
@@ -95,7 +102,7 @@ export function defineProcessor<D extends { tenant: string }, R>(
       if (signal?.aborted && (await cancellations?.isRequested(job.id!))) {
         log.info('job cancelled');
         await record('cancelled', progress.state.bytesDownloaded, 0);
-        throw cancelled('while it ran');
+        throw await cancel('while it ran', log);
       }
       log.warn({ err }, 'job failed');
       const jobError = toJobError(err);
