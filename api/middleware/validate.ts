@@ -38,15 +38,48 @@ export function validationError(problems: readonly FieldProblem[]): ValidationEr
   return new ValidationError(`Invalid request: ${fields}${more}`, details);
 }
 
-/** Parses `value` with `schema` or throws a 400 whose details name the offending fields. */
+/**
+ * Every string of a parsed JSON body (keys too) that is not well-formed Unicode: a lone surrogate (`"\ud800"`)
+ * passes JSON.parse and the schemas, then turns into U+FFFD or fails (`URI malformed`) further on. One walk over
+ * the whole body covers every string field, present and future. Iterative: a deeply nested body cannot overflow
+ * the stack.
+ */
+function illFormedStrings(body: object): FieldProblem[] {
+  const problems: FieldProblem[] = [];
+  const message = 'must be well-formed Unicode';
+  const stack: { value: unknown; path: PropertyKey[] }[] = [{ value: body, path: [] }];
+  for (let next = stack.pop(); next !== undefined; next = stack.pop()) {
+    const { value, path } = next;
+    if (typeof value === 'string') {
+      if (!value.isWellFormed()) problems.push({ field: fieldName(path), message });
+    } else if (Array.isArray(value)) {
+      for (let i = value.length - 1; i >= 0; i--) stack.push({ value: value[i], path: [...path, i] });
+    } else if (typeof value === 'object' && value !== null) {
+      const entries = Object.entries(value as Record<string, unknown>);
+      for (let i = entries.length - 1; i >= 0; i--) {
+        const [key, child] = entries[i]!;
+        if (!key.isWellFormed()) problems.push({ field: fieldName([...path, key]), message });
+        stack.push({ value: child, path: [...path, key] });
+      }
+    }
+  }
+  return problems;
+}
+
+/**
+ * Parses `value` with `schema` or throws a 400 whose details name the offending fields: the schema's, and every
+ * string that is not well-formed Unicode.
+ */
 export function parseBody<S extends z.ZodType>(schema: S, value: unknown): z.infer<S> {
-  const parsed = schema.safeParse(requireObject(value));
-  if (parsed.success) return parsed.data;
-  const problems: FieldProblem[] = parsed.error.issues.flatMap((issue) => {
+  const body = requireObject(value);
+  const illFormed = illFormedStrings(body);
+  const parsed = schema.safeParse(body);
+  if (parsed.success && illFormed.length === 0) return parsed.data;
+  const problems: FieldProblem[] = (parsed.error?.issues ?? []).flatMap((issue) => {
     if (issue.code === 'unrecognized_keys') {
       return issue.keys.map((key) => ({ field: fieldName([...issue.path, key]), message: 'is not a known field' }));
     }
     return [{ field: fieldName(issue.path), message: issue.message }];
   });
-  throw validationError(problems);
+  throw validationError([...illFormed, ...problems]);
 }
