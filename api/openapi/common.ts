@@ -15,6 +15,7 @@ export const ERRORS = {
   400: error('Invalid request: `details` names every offending field.'),
   401: error('No valid API key: `Authorization: Bearer <key>`.'),
   404: error('Not found, or not this tenant’s.'),
+  badPath: error('The path has a malformed % escape (code `invalid_request`).'),
   413: error('The body is larger than the configured limit.'),
   415: error('The body’s Content-Encoding or charset is not supported.'),
   500: error('Internal server error.'),

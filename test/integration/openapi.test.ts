@@ -383,6 +383,18 @@ describe('real responses match the document', () => {
     }
   });
 
+  it('a malformed % escape in a path parameter -> 400 on every route that has one', async () => {
+    const routes = documentedRoutes().filter((r) => r.includes('{'));
+    expect(routes.length).toBeGreaterThan(0);
+    for (const route of routes) {
+      const [method, path] = route.split(' ') as [string, string];
+      const res = await h.request(method, path.replace(/\{\w+\}/g, '%E0%A4%A'));
+      expect(res.status, route).toBe(400);
+      expect(res.body.error.code).toBe('invalid_request');
+      expectDeclared(method, path, res);
+    }
+  });
+
   it('Idempotency-Key: a replay -> 200 with the first job, another body -> 422', async () => {
     for (const [path, body, other] of [
       [
