@@ -16,7 +16,10 @@ async function main(): Promise<void> {
   const tenants = loadTenants(config);
   if (!tenants)
     throw new ConfigError('FERRY_TENANTS or FERRY_TENANTS_FILE is required (npm run dev creates a dev tenant)');
-  const clients = createClients(config, 'ferry-api');
+  const clients = createClients(config, 'ferry-api', {
+    redisRole: 'api',
+    onRedisError: (err) => logger.warn({ err }, 'redis connection error'),
+  });
   const queues = createQueues(clients.redis, config);
   const http = await listen(
     createApp(createApiDeps({ config, clients, queues, tenants, logger })),

@@ -35,6 +35,8 @@ export const configSchema = z.object({
   API_BODY_LIMIT: z.string().default('5mb'),
 
   REDIS_URL: z.string().default('redis://127.0.0.1:6379'),
+  /** How long the API waits for a Redis answer before it answers 503 (workers wait as long as it takes). */
+  API_REDIS_TIMEOUT_MS: int(1000, 1),
   QUEUE_PREFIX: z
     .string()
     .regex(/^[A-Za-z0-9_.-]{1,64}$/, 'letters, digits, _ . - only')

@@ -1,16 +1,26 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { AppError, NotFoundError, ValidationError } from '../../shared/errors/app-error.js';
 import type { Logger } from '../../shared/logger.js';
+import { isRedisUnavailable } from '../../shared/redis.js';
+
+/** Seconds a client is asked to wait when Redis is away (a restart or failover takes seconds). */
+export const UNAVAILABLE_RETRY_AFTER_SECONDS = 5;
 
 /** The one place error bodies are built: `{"error": {"code", "message", "details?"}}`. */
 export function errorHandler(logger: Logger): ErrorRequestHandler {
   return (err: unknown, req, res, _next) => {
     const appError = toAppError(err);
     const where = { method: req.method, url: req.originalUrl, status: appError.status };
-    if (appError.status >= 500) logger.error({ err, ...where }, 'request failed');
+    if (appError.code === 'unavailable')
+      logger.warn({ err: messageOf(err), ...where }, 'request refused: redis unavailable');
+    else if (appError.status >= 500) logger.error({ err, ...where }, 'request failed');
     // A client's mistake caught below the handlers (a broken body, a bad path): worth a line, not an alert.
     else if (!(err instanceof AppError)) logger.info({ ...where, reason: messageOf(err) }, 'request refused');
-    if (appError.status === 429 && appError.details && typeof appError.details === 'object') {
+    if (
+      (appError.status === 429 || appError.status === 503) &&
+      appError.details &&
+      typeof appError.details === 'object'
+    ) {
       const retryAfter = (appError.details as { retryAfter?: number }).retryAfter;
       if (retryAfter !== undefined) res.setHeader('Retry-After', String(retryAfter));
     }
@@ -27,6 +37,13 @@ const messageOf = (err: unknown): string => (err instanceof Error ? err.message 
 
 function toAppError(err: unknown): AppError {
   if (err instanceof AppError) return err;
+  if (isRedisUnavailable(err)) {
+    const retryAfter = UNAVAILABLE_RETRY_AFTER_SECONDS;
+    return new AppError('unavailable', `Redis does not answer; nothing was created: retry in ${retryAfter} s`, {
+      details: { retryAfter },
+      cause: err,
+    });
+  }
   const e = err as { type?: string; status?: number; statusCode?: number; message?: string; code?: unknown };
   // body-parser's errors carry a `type`.
   if (e?.type === 'entity.parse.failed')

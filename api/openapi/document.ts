@@ -27,7 +27,7 @@ const describeRequestDefaults: CreateDocumentOptions['override'] = ({ jsonSchema
 
 /**
  * The OpenAPI 3.1 document of `routes`, converted from the zod schemas the API validates with. Every /v1 route
- * takes the API key and can answer 401 and 500; the public ones say explicitly that they take none. A route with
+ * takes the API key and can answer 401, 500 and 503 (Redis away); the public ones say explicitly that they take none. A route with
  * a path parameter can answer 400 (a malformed % escape), unless it declares its own 400.
  */
 export function buildOpenApiDocument(routes: readonly Route[], version: string): ReturnType<typeof createDocument> {
@@ -42,7 +42,7 @@ export function buildOpenApiDocument(routes: readonly Route[], version: string):
         // A path parameter with a malformed % escape (`%E0%A4%A`) is refused before the handler.
         ...(route.path.includes('/:') ? { 400: ERRORS.badPath } : {}),
         ...route.docs.responses,
-        ...(tenant ? { 401: ERRORS[401], 500: ERRORS[500] } : {}),
+        ...(tenant ? { 401: ERRORS[401], 500: ERRORS[500], 503: ERRORS[503] } : {}),
       },
     };
   }

@@ -65,8 +65,14 @@ export async function startApiOnly(env: Record<string, string> = {}): Promise<Ap
       },
     },
   ];
-  const clients = createClients(config, 'test-api', { credentials: { accessKeyId: 'x', secretAccessKey: 'x' } });
+  const clients = createClients(config, 'test-api', {
+    credentials: { accessKeyId: 'x', secretAccessKey: 'x' },
+    redisRole: 'api',
+    onRedisError: (err) => logger.warn({ err }, 'redis connection error'),
+  });
   const queues = createQueues(clients.redis, config);
+  // The API's connection refuses commands until it is connected (no offline queue): start once it is.
+  await Promise.all(allQueues(queues).map((q) => q.waitUntilReady()));
   const http = await listen(createApp(createApiDeps({ config, clients, queues, tenants, logger })), 0, '127.0.0.1');
   return {
     config,
