@@ -8,7 +8,7 @@ import { onShutdownSignal } from '../shared/shutdown.js';
 import { loadTenants } from '../shared/tenants.js';
 import { createApp } from './app.js';
 import { createApiDeps } from './deps.js';
-import { listen } from './http-server.js';
+import { httpTimeouts, listen } from './http-server.js';
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -25,6 +25,7 @@ async function main(): Promise<void> {
     createApp(createApiDeps({ config, clients, queues, tenants, logger })),
     config.PORT,
     config.HOST,
+    httpTimeouts(config),
   );
   logger.info({ port: config.PORT }, 'api listening');
   onShutdownSignal(logger, async () => {

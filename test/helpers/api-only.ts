@@ -3,7 +3,7 @@ import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import { createApp } from '../../api/app.js';
 import { createApiDeps } from '../../api/deps.js';
-import { listen, type HttpServer } from '../../api/http-server.js';
+import { httpTimeouts, listen, type HttpServer } from '../../api/http-server.js';
 import { loadConfig, type Config } from '../../shared/config.js';
 import { allQueues, closeQueues, createQueues, type FerryQueues } from '../../shared/queues.js';
 import { createClients, type Clients } from '../../shared/runtime.js';
@@ -73,7 +73,8 @@ export async function startApiOnly(env: Record<string, string> = {}): Promise<Ap
   const queues = createQueues(clients.redis, config);
   // The API's connection refuses commands until it is connected (no offline queue): start once it is.
   await Promise.all(allQueues(queues).map((q) => q.waitUntilReady()));
-  const http = await listen(createApp(createApiDeps({ config, clients, queues, tenants, logger })), 0, '127.0.0.1');
+  const app = createApp(createApiDeps({ config, clients, queues, tenants, logger }));
+  const http = await listen(app, 0, '127.0.0.1', httpTimeouts(config));
   return {
     config,
     url: http.url,
