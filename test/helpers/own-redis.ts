@@ -13,6 +13,10 @@ export interface OwnRedis {
   stop(): Promise<void>;
   /** Starts it again on the same port (empty: it keeps nothing on disk) and resolves once it answers PING. */
   start(): Promise<void>;
+  /** Freezes it (SIGSTOP): connections stay open, nothing is answered. */
+  pause(): void;
+  /** Unfreezes it (SIGCONT). */
+  resume(): void;
   close(): Promise<void>;
 }
 
@@ -63,6 +67,8 @@ export async function startOwnRedis(): Promise<OwnRedis> {
     url,
     stop,
     start,
+    pause: () => child?.kill('SIGSTOP'),
+    resume: () => child?.kill('SIGCONT'),
     async close() {
       await stop();
       await rm(dir, { recursive: true, force: true });

@@ -7,9 +7,10 @@ let redis: OwnRedis;
 let api: ApiOnly;
 beforeAll(async () => {
   redis = await startOwnRedis();
-  api = await startApiOnly({ REDIS_URL: redis.url });
+  api = await startApiOnly({ REDIS_URL: redis.url, API_REDIS_TIMEOUT_MS: '500' });
 });
 afterAll(async () => {
+  redis?.resume();
   await api?.close();
   await redis?.close();
 });
@@ -56,5 +57,24 @@ describe('Redis unreachable', () => {
     const after = await post({ 'idempotency-key': 'outage-1' });
     expect(after.status, JSON.stringify(after.body)).toBe(202);
     expect(await jobCount()).toBe(1);
+  });
+
+  it('answers 503 within API_REDIS_TIMEOUT_MS when Redis accepts connections but does not answer', async () => {
+    const before = await jobCount();
+    redis.pause();
+    try {
+      const res = await post();
+      expect(res.status, JSON.stringify(res.body)).toBe(503);
+      expect(res.body.error.code).toBe('unavailable');
+      expect(res.headers.get('retry-after')).not.toBeNull();
+      const metrics = await fetch(`${api.url}/metrics`, { signal: AbortSignal.timeout(2000) });
+      expect(metrics.status).toBe(503);
+    } finally {
+      redis.resume();
+    }
+    await until(async () => (await api.clients.redis.ping()) === 'PONG', 'Redis to answer again');
+    // The request stopped at its first command (the rate limiter's): no job was added late.
+    expect(await jobCount()).toBe(before);
+    expect((await post()).status).toBe(202);
   });
 });
