@@ -1,5 +1,6 @@
 import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../shared/config.js';
 import { API_ONLY_KEY, startApiOnly, type ApiOnly } from '../helpers/api-only.js';
 
 let api: ApiOnly;
@@ -51,5 +52,11 @@ describe('request timeouts', () => {
     const { sent, received } = await slowClient('', head, 25);
     expect(sent).toBeLessThan(head.length);
     expect(received).toMatch(/^HTTP\/1\.1 408 /);
+  });
+
+  it('refuses a config whose headers may take longer than the whole request', () => {
+    expect(() => loadConfig({ API_HEADERS_TIMEOUT_MS: '2000', API_REQUEST_TIMEOUT_MS: '1000' })).toThrow(
+      /API_HEADERS_TIMEOUT_MS: must not exceed API_REQUEST_TIMEOUT_MS/,
+    );
   });
 });
