@@ -8,7 +8,7 @@ import { onShutdownSignal } from '../shared/shutdown.js';
 import { loadTenants } from '../shared/tenants.js';
 import { createApp } from './app.js';
 import { createApiDeps } from './deps.js';
-import { listen } from './http-server.js';
+import { httpTimeouts, listen } from './http-server.js';
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -16,12 +16,16 @@ async function main(): Promise<void> {
   const tenants = loadTenants(config);
   if (!tenants)
     throw new ConfigError('FERRY_TENANTS or FERRY_TENANTS_FILE is required (npm run dev creates a dev tenant)');
-  const clients = createClients(config, 'ferry-api');
+  const clients = createClients(config, 'ferry-api', {
+    redisRole: 'api',
+    onRedisError: (err) => logger.warn({ err }, 'redis connection error'),
+  });
   const queues = createQueues(clients.redis, config);
   const http = await listen(
     createApp(createApiDeps({ config, clients, queues, tenants, logger })),
     config.PORT,
     config.HOST,
+    httpTimeouts(config),
   );
   logger.info({ port: config.PORT }, 'api listening');
   onShutdownSignal(logger, async () => {

@@ -33,8 +33,16 @@ export const configSchema = z.object({
   HOST: z.string().default('0.0.0.0'),
   /** Largest JSON request body the API parses (express/bytes syntax). */
   API_BODY_LIMIT: z.string().default('5mb'),
+  /** Time a client has to send a whole request (headers and body); then 408 and the connection is closed. */
+  API_REQUEST_TIMEOUT_MS: int(60_000, 1),
+  /** Time a client has to send a request's headers; at most API_REQUEST_TIMEOUT_MS. */
+  API_HEADERS_TIMEOUT_MS: int(20_000, 1),
+  /** How long an idle keep-alive connection is kept open; above a load balancer's idle timeout behind one. */
+  API_KEEP_ALIVE_TIMEOUT_MS: int(5_000, 1),
 
   REDIS_URL: z.string().default('redis://127.0.0.1:6379'),
+  /** How long the API waits for a Redis answer before it answers 503 (workers wait as long as it takes). */
+  API_REDIS_TIMEOUT_MS: int(1000, 1),
   QUEUE_PREFIX: z
     .string()
     .regex(/^[A-Za-z0-9_.-]{1,64}$/, 'letters, digits, _ . - only')
@@ -138,6 +146,10 @@ export function loadConfig(
   const config = parsed.data;
   if (config.ZIP_DEFAULT_EXPIRES_IN > config.ZIP_MAX_EXPIRES_IN) {
     throw new ConfigError('Invalid configuration:\n  ZIP_DEFAULT_EXPIRES_IN: must not exceed ZIP_MAX_EXPIRES_IN');
+  }
+  if (config.API_HEADERS_TIMEOUT_MS > config.API_REQUEST_TIMEOUT_MS) {
+    // Node refuses a server whose headers may take longer than the whole request.
+    throw new ConfigError('Invalid configuration:\n  API_HEADERS_TIMEOUT_MS: must not exceed API_REQUEST_TIMEOUT_MS');
   }
   if (config.JOB_RETENTION_SECONDS < config.ZIP_MAX_EXPIRES_IN) {
     // Otherwise a job could vanish (404) while its archive is still downloadable.

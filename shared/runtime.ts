@@ -23,10 +23,25 @@ export interface Clients {
 export interface ClientOptions {
   /** S3 and DynamoDB credentials; the SDK's default provider chain (env, profile, instance role...) when absent. */
   credentials?: AwsCredentials;
+  /**
+   * Who uses the Redis connection (`worker` by default): the API's fails fast, so that it can answer 503
+   * while Redis is away and nothing it was asked runs late. See {@link createRedis}.
+   */
+  redisRole?: 'worker' | 'api';
+  /** Connection errors of Redis (each reconnect attempt while it is away); without it ioredis prints them. */
+  onRedisError?: (err: Error) => void;
 }
 
-export function createClients(config: Config, name: string, { credentials }: ClientOptions = {}): Clients {
-  const redis = createRedis(config.REDIS_URL, name);
+export function createClients(
+  config: Config,
+  name: string,
+  { credentials, redisRole, onRedisError }: ClientOptions = {},
+): Clients {
+  const redis = createRedis(config.REDIS_URL, name, {
+    role: redisRole,
+    commandTimeoutMs: config.API_REDIS_TIMEOUT_MS,
+  });
+  if (onRedisError) redis.on('error', onRedisError);
   const { client: s3, presignClient } = createS3Clients(config, credentials);
   const store = new S3ObjectStore(s3, config.S3_BUCKET, {
     presignClient,

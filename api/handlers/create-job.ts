@@ -1,11 +1,11 @@
 import { z } from 'zod';
 import type { JobKind } from '../../shared/jobs/job-kind.js';
 import type { JobDataOf, JobType } from '../../shared/jobs/registry.js';
-import { checkJobRequest } from '../jobs/check-job-request.js';
+import { checkFileCount, checkWebhook } from '../jobs/check-job-request.js';
 import { enqueueJob } from '../jobs/enqueue-job.js';
 import { tenantOf } from '../middleware/auth.js';
 import { rateLimitJobs } from '../middleware/rate-limit.js';
-import { parseBody } from '../middleware/validate.js';
+import { parseBody, requireObject } from '../middleware/validate.js';
 import { error, ERRORS, json } from '../openapi/common.js';
 import { defineRoute, type Route } from '../route.js';
 import { acceptedJobSchema } from '../schemas.js';
@@ -24,8 +24,10 @@ export function createJobRoute(kind: JobKind): Route {
       rateLimitJobs(limiter, (err) => logger.warn({ err }, 'rate limit: giving a slot back failed')),
       async (req, res) => {
         const tenant = tenantOf(req);
-        const body = parseBody(kind.request, req.body) as { webhook?: { url: string } };
-        checkJobRequest(config, tenant, kind.files(body), body.webhook);
+        const raw = requireObject(req.body);
+        checkFileCount(tenant, kind.files(raw));
+        const body = parseBody(kind.request, raw) as { webhook?: { url: string } };
+        checkWebhook(config, tenant, body.webhook);
         const data = kind.data.parse(kind.toData(body, { tenant, config })) as JobDataOf<JobType>;
         res.on('finish', () => {
           if (res.statusCode === 202) metrics.jobsCreated.inc({ type: kind.type });
@@ -52,7 +54,9 @@ export function createJobRoute(kind: JobKind): Route {
         200: accepted('A replay of an earlier request with the same `Idempotency-Key`: its job.'),
         202: accepted('Queued; poll the job at `statusUrl`.'),
         400: error(
-          'Invalid request (code `invalid_request`: `details` names every offending field), a body that is not JSON ' +
+          'Invalid request (code `invalid_request`: `details` names the offending fields, at most 100 and then a ' +
+            'count of the rest; an array over the tenant’s `maxFilesPerJob` is refused before its items are ' +
+            'checked), a body that is not JSON ' +
             '(`invalid_json`), or a webhook for a tenant without a webhook secret (`webhook_not_configured`).',
         ),
         413: ERRORS[413],

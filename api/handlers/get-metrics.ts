@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { error } from '../openapi/common.js';
+import { error, ERRORS } from '../openapi/common.js';
 import { defineRoute } from '../route.js';
 
 /** GET /metrics in the Prometheus text format; no API key: serve it on a network only Prometheus reaches. */
@@ -22,7 +22,8 @@ export const getMetricsRoute = defineRoute({
         description: 'Metrics in the Prometheus text format.',
         content: { 'text/plain; version=0.0.4': { schema: z.string() } },
       },
-      500: error('Internal server error (Redis did not answer).'),
+      500: error('Internal server error.'),
+      503: ERRORS[503],
     },
   },
 });

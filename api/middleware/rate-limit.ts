@@ -5,8 +5,9 @@ import { tenantOf } from './auth.js';
 
 /**
  * Limits job creation to the tenant's `jobsPerMinute`: over it -> 429 `rate_limited` with `Retry-After`.
- * The job-creating routes put it before their handler. A request that creates no job (anything but 202: invalid
- * body, idempotent replay) gives its slot back.
+ * The job-creating routes put it before their handler. An invalid request keeps its slot (a flood of bad bodies
+ * is limited like a flood of jobs); an idempotent replay (200) and a request that failed on ferry's side (5xx)
+ * created no job through no fault of the client and give their slot back.
  */
 export function rateLimitJobs(limiter: JobRateLimiter, log?: (err: unknown) => void): RequestHandler {
   return async (req, res, next) => {
@@ -25,7 +26,8 @@ export function rateLimitJobs(limiter: JobRateLimiter, log?: (err: unknown) => v
     res.setHeader('RateLimit-Limit', String(limit));
     res.setHeader('RateLimit-Remaining', String(result.remaining));
     res.on('finish', () => {
-      if (res.statusCode !== 202) limiter.refund(tenant.id, result.token).catch((err: unknown) => log?.(err));
+      if (res.statusCode === 200 || res.statusCode >= 500)
+        limiter.refund(tenant.id, result.token).catch((err: unknown) => log?.(err));
     });
     next();
   };

@@ -27,7 +27,8 @@ const describeRequestDefaults: CreateDocumentOptions['override'] = ({ jsonSchema
 
 /**
  * The OpenAPI 3.1 document of `routes`, converted from the zod schemas the API validates with. Every /v1 route
- * takes the API key and can answer 401 and 500; the public ones say explicitly that they take none.
+ * takes the API key and can answer 401, 500 and 503 (Redis away); the public ones say explicitly that they take none. A route with
+ * a path parameter can answer 400 (a malformed % escape), unless it declares its own 400.
  */
 export function buildOpenApiDocument(routes: readonly Route[], version: string): ReturnType<typeof createDocument> {
   const paths: ZodOpenApiPathsObject = {};
@@ -37,7 +38,12 @@ export function buildOpenApiDocument(routes: readonly Route[], version: string):
     path[route.method] = {
       ...route.docs,
       security: tenant ? [{ apiKey: [] }] : [],
-      responses: { ...route.docs.responses, ...(tenant ? { 401: ERRORS[401], 500: ERRORS[500] } : {}) },
+      responses: {
+        // A path parameter with a malformed % escape (`%E0%A4%A`) is refused before the handler.
+        ...(route.path.includes('/:') ? { 400: ERRORS.badPath } : {}),
+        ...route.docs.responses,
+        ...(tenant ? { 401: ERRORS[401], 500: ERRORS[500], 503: ERRORS[503] } : {}),
+      },
     };
   }
   const webhooks = webhookSchemas();

@@ -40,6 +40,11 @@ export const ERROR_CODES = {
   rate_limited: { status: 429, retry: 'never', description: 'The tenant’s jobs per minute are used up.' },
   webhook_not_configured: { status: 400, retry: 'never', description: 'The tenant has no webhookSecret to sign with.' },
   internal_error: { status: 500, retry: 'yes', description: 'Something failed inside ferry; it is logged.' },
+  unavailable: {
+    status: 503,
+    retry: 'yes',
+    description: 'Redis does not answer: nothing was created; retry after `Retry-After` seconds.',
+  },
   invalid_config: { retry: 'never', description: 'The configuration cannot be used (start-up only).' },
 
   // A job's own failures.

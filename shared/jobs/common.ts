@@ -42,18 +42,32 @@ export function exactlyOneOf(fields: readonly string[]) {
   };
 }
 
+/**
+ * The longest array among `fields` of a body not validated yet (a field that is not an array counts 0: the
+ * schema says what is wrong with it). Reading only lengths keeps the file limit's check cheap whatever the body.
+ */
+export function longestArray(
+  body: Readonly<Record<string, unknown>>,
+  fields: readonly [string, ...string[]],
+): { field: string; count: number } {
+  const counted = fields.map((field) => {
+    const value = body[field];
+    return { field, count: Array.isArray(value) ? value.length : 0 };
+  });
+  return counted.reduce((a, b) => (b.count > a.count ? b : a));
+}
+
 /** An absolute http(s) URL without credentials, at most 2048 characters. */
 export const httpUrlSchema = z
   .string()
   .max(MAX_URL_LENGTH, `must be at most ${MAX_URL_LENGTH} characters`)
   .superRefine((value, ctx) => {
-    let url: URL;
-    try {
-      url = new URL(value);
-    } catch {
+    // Asked first, not caught: a thrown TypeError costs ~6 µs, most of the time spent on a body of bad URLs.
+    if (!URL.canParse(value)) {
       ctx.addIssue({ code: 'custom', message: 'is not a valid URL' });
       return;
     }
+    const url = new URL(value);
     if (url.protocol !== 'http:' && url.protocol !== 'https:') {
       ctx.addIssue({ code: 'custom', message: 'must use http or https' });
     }

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { mediaKey } from '../url-normalize.js';
-import { baseJobDataSchema, httpUrlSchema, jobLimitsSchema, webhookRequestSchema } from './common.js';
+import { baseJobDataSchema, httpUrlSchema, jobLimitsSchema, longestArray, webhookRequestSchema } from './common.js';
 import { defineJobKind } from './job-kind.js';
 import { workerLimits } from './worker-limits.js';
 
@@ -57,7 +57,7 @@ export const ingestJob = defineJobKind({
   request: createIngestRequestSchema,
   data: ingestJobDataSchema,
   result: ingestJobResultSchema,
-  files: (body) => ({ field: 'urls', count: body.urls.length }),
+  files: (body) => longestArray(body, ['urls']),
   toData: (body, { tenant }) => ({
     tenant: tenant.id,
     urls: body.urls,

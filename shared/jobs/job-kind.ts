@@ -42,8 +42,12 @@ export interface JobKind<
   data: Data;
   /** The processor's return value as stored in Redis. */
   result: Result;
-  /** The files a request names, for the tenant's per-job file limit (`field` names the offending field). */
-  files(body: z.output<Request>): { field: string; count: number };
+  /**
+   * The files a request names, for the tenant's per-job file limit (`field` names the offending field). It reads
+   * the body as received, before the schema, so that an array over the limit is refused before its items are
+   * checked: see `longestArray`.
+   */
+  files(body: Readonly<Record<string, unknown>>): { field: string; count: number };
   /** The queue payload for a validated request. */
   toData(body: z.output<Request>, ctx: JobRequestContext): z.input<Data>;
   /** Files the job reports progress on, counted as the worker does. */

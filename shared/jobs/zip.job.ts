@@ -5,6 +5,7 @@ import {
   fileFailureSchema,
   httpUrlSchema,
   jobLimitsSchema,
+  longestArray,
   NO_CONTROL_CHARS_PATTERN,
   noControlChars,
   webhookRequestSchema,
@@ -160,7 +161,7 @@ export const zipJob = defineJobKind({
   request: createZipRequestSchema,
   data: zipJobDataSchema,
   result: zipJobResultSchema,
-  files: (body) => ({ field: body.files ? 'files' : 'urls', count: (body.files ?? body.urls ?? []).length }),
+  files: (body) => longestArray(body, ['files', 'urls']),
   toData(body, { tenant, config }) {
     const options = body.options ?? { compression: 'auto', onError: 'fail', manifest: false };
     return {

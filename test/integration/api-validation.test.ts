@@ -65,6 +65,16 @@ describe('POST /v1/zips validation', () => {
     ['expiresIn too long', { filename: 'x', urls: [ok], options: { expiresIn: 8 * 86400 } }, 'options.expiresIn'],
     ['expiresIn not an integer', { filename: 'x', urls: [ok], options: { expiresIn: 1.5 } }, 'options.expiresIn'],
     ['webhook url not a URL', { filename: 'x', urls: [ok], webhook: { url: 'nope' } }, 'webhook.url'],
+    // Strings that are not well-formed Unicode (a lone surrogate) would turn into U+FFFD or fail later.
+    ['filename with a lone surrogate', { filename: '\ud800', urls: [ok] }, 'filename'],
+    ['name with a lone surrogate', { filename: 'x', files: [{ url: ok, name: 'a\udc00b' }] }, 'files[0].name'],
+    ['url with a lone surrogate', { filename: 'x', urls: [`${ok}?q=\ud83d`] }, 'urls[0]'],
+    [
+      'webhook url with a lone surrogate',
+      { filename: 'x', urls: [ok], webhook: { url: `${ok}\udfff` } },
+      'webhook.url',
+    ],
+    ['unknown field named with a lone surrogate', { filename: 'x', urls: [ok], '\ud800': 1 }, '\ud800'],
   ])('rejects %s with 400 naming the field', async (_label, body, field) => {
     await expect400(body, field);
   });
@@ -109,6 +119,14 @@ describe('POST /v1/zips validation', () => {
     const res = await h.request('POST', '/v1/zips', { body: { filename: 'x', urls } });
     expect(res.status).toBe(413);
     expect(res.body.error.code).toBe('payload_too_large');
+  });
+
+  it('refuses an ingest URL that is not well-formed Unicode, and accepts a well-formed astral character', async () => {
+    const res = await h.request('POST', '/v1/ingests', { body: { urls: [ok, `${ok}#\ud800`] } });
+    expect(res.status).toBe(400);
+    expect(res.body.error.details).toEqual([{ field: 'urls[1]', message: 'must be well-formed Unicode' }]);
+    const fine = await h.request('POST', '/v1/zips', { body: { filename: 'b\u{1f600}', urls: [ok] } });
+    expect(fine.status).toBe(202);
   });
 
   it('accepts JSON sent without a Content-Type (curl -d) and a valid body of each shape', async () => {
