@@ -1,7 +1,8 @@
+import { once } from 'node:events';
 import express, { type RequestHandler } from 'express';
 import { createApp } from '../api/app.js';
 import { createApiDeps } from '../api/deps.js';
-import { listen, type HttpServer } from '../api/http-server.js';
+import { httpTimeouts, listen, type HttpServer } from '../api/http-server.js';
 import type { Config } from '../shared/config.js';
 import type { Logger } from '../shared/logger.js';
 import { allQueues, closeQueues, createQueues, type FerryQueues } from '../shared/queues.js';
@@ -71,12 +72,22 @@ export async function startFerry(o: FerryOptions): Promise<Ferry> {
   };
   if (o.workers !== false) startWorker();
   let http: HttpServer | undefined;
+  let api: { clients: Clients; queues: FerryQueues } | undefined;
   if (o.api !== false) {
+    // The API's Redis connection fails fast (503) while Redis is away, as in api/server.ts; workers' waits.
+    const apiClients = createClients(config, `${o.name ?? 'ferry'}-api`, {
+      credentials: o.credentials,
+      redisRole: 'api',
+      onRedisError: (err) => logger.warn({ err }, 'redis connection error'),
+    });
+    // With no offline queue, a command sent before the connection is up fails: wait for it first.
+    if (apiClients.redis.status !== 'ready') await once(apiClients.redis, 'ready');
+    api = { clients: apiClients, queues: createQueues(apiClients.redis, config) };
     const app = express();
     app.disable('x-powered-by');
     if (o.before) app.use(...o.before);
-    app.use(createApp(createApiDeps({ config, clients, queues, tenants, logger })));
-    http = await listen(app, config.PORT, config.HOST);
+    app.use(createApp(createApiDeps({ config, clients: api.clients, queues: api.queues, tenants, logger })));
+    http = await listen(app, config.PORT, config.HOST, httpTimeouts(config));
   }
   return {
     config,
@@ -87,6 +98,10 @@ export async function startFerry(o: FerryOptions): Promise<Ferry> {
     startWorker,
     async close({ workerTimeoutMs, obliterate = false } = {}) {
       await http?.close();
+      if (api) {
+        await closeQueues(api.queues);
+        await api.clients.close();
+      }
       await Promise.all(workers.map((w) => w.close(workerTimeoutMs)));
       if (obliterate) {
         await Promise.all(allQueues(queues).map((q) => q.obliterate({ force: true }).catch(() => undefined)));
