@@ -8,6 +8,9 @@ import { lifecycleRules } from '../shared/storage/lifecycle.js';
 import { loadTenants } from '../shared/tenants.js';
 import { startWorkers } from './workers.js';
 
+/** Past WORKER_SHUTDOWN_TIMEOUT_MS, how long the hand-back and closing connections may take in all. */
+const HARD_EXIT_AFTER_TIMEOUT_MS = 4500;
+
 async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger(config.LOG_LEVEL, { service: 'ferry-worker' });
@@ -31,6 +34,12 @@ async function main(): Promise<void> {
     logger,
   });
   onShutdownSignal(logger, async () => {
+    // The timeout is a promise to the orchestrator: whatever hangs after it (a Redis that never answers QUIT,
+    // a job deaf to its abort), the process is gone within timeout + 5 s.
+    setTimeout(() => {
+      logger.error('shutdown is taking too long: exiting now');
+      process.exit(1);
+    }, config.WORKER_SHUTDOWN_TIMEOUT_MS + HARD_EXIT_AFTER_TIMEOUT_MS).unref();
     await running.close(config.WORKER_SHUTDOWN_TIMEOUT_MS);
     await clients.close();
   });

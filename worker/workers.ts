@@ -12,8 +12,22 @@ import { WorkerMetrics } from '../shared/worker-metrics.js';
 import { createHttpClient } from './fetch/http-client.js';
 import { createGuardedAgents, destroyAgents } from './fetch/ssrf-agents.js';
 import { checkProcessors, createProcessors } from './processors/index.js';
+import { SHUTDOWN_REASON, ShutdownHandBack } from './runtime/shutdown-hand-back.js';
 import { webhookDeliveryQueuer } from './webhook/queue-delivery.js';
 import { webhookBackoffStrategy } from './webhook/retry-delay.js';
+
+/** How long aborted jobs get to unwind and be moved back to wait once the shutdown timeout has passed. */
+const HAND_BACK_GRACE_MS = 3000;
+
+function settlesWithin(p: Promise<unknown>, ms: number): Promise<'settled' | 'timeout'> {
+  return Promise.race([
+    p.then(
+      () => 'settled' as const,
+      () => 'settled' as const,
+    ),
+    new Promise<'timeout'>((resolve) => setTimeout(resolve, ms, 'timeout').unref()),
+  ]);
+}
 
 export interface WorkerDeps {
   config: Config;
@@ -52,6 +66,7 @@ export function startWorkers({ config, connection, store, index, tenants, logger
   const queues = createQueues(connection, config);
   const cancellations = new Cancellations(connection, config.QUEUE_PREFIX, config.JOB_RETENTION_SECONDS);
   const metrics = new WorkerMetrics(connection, config.QUEUE_PREFIX);
+  const queueDelivery = webhookDeliveryQueuer(queues.webhook);
   const processors = createProcessors(
     {
       store,
@@ -73,11 +88,12 @@ export function startWorkers({ config, connection, store, index, tenants, logger
         metrics,
       },
     },
-    { logger, onFinal: webhookDeliveryQueuer(queues.webhook), cancellations, metrics },
+    { logger, onFinal: (job, event) => handBack.onFinal(job, event, queueDelivery), cancellations, metrics },
   );
   checkProcessors(processors, QUEUE_NAMES);
+  const handBack = new ShutdownHandBack(logger);
   const workers = QUEUE_NAMES.map((queue) => {
-    const worker = new Worker(queue, processors[queue] as Processor, {
+    const worker = new Worker(queue, handBack.wrap(processors[queue] as Processor), {
       connection,
       prefix: config.QUEUE_PREFIX,
       concurrency: config.WORKER_CONCURRENCY,
@@ -97,10 +113,16 @@ export function startWorkers({ config, connection, store, index, tenants, logger
     workers,
     async close(timeoutMs = 30_000) {
       const graceful = Promise.all(workers.map((w) => w.close()));
-      const timer = new Promise<'timeout'>((resolve) => setTimeout(resolve, timeoutMs, 'timeout').unref());
-      if ((await Promise.race([graceful, timer])) === 'timeout') {
-        logger.warn('running jobs did not finish in time; handing them back to the queue');
-        await Promise.all(workers.map((w) => w.close(true)));
+      if ((await settlesWithin(graceful, timeoutMs)) === 'timeout') {
+        // close(true) after close() would only return the graceful close in progress (BullMQ 6.7): abort the
+        // jobs ourselves; each is moved back to wait as it unwinds, so another worker runs it again.
+        logger.warn('running jobs did not finish in time; aborting them and handing them back to the queue');
+        handBack.start();
+        for (const w of workers) w.cancelAllJobs(SHUTDOWN_REASON);
+        if ((await settlesWithin(graceful, HAND_BACK_GRACE_MS)) === 'timeout') {
+          // A job that ignores its signal keeps its lock until it expires; stalled-job recovery then hands it on.
+          logger.error('some jobs did not stop after the abort; leaving them to stalled-job recovery');
+        }
       }
       await (
         await unsubscribe.catch(() => () => Promise.resolve())
