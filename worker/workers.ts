@@ -11,6 +11,7 @@ import { TenantRegistry, type Tenant } from '../shared/tenants.js';
 import { WorkerMetrics } from '../shared/worker-metrics.js';
 import { createHttpClient } from './fetch/http-client.js';
 import { createGuardedAgents, destroyAgents } from './fetch/ssrf-agents.js';
+import { WorkerTempDir } from './fetch/worker-temp-dir.js';
 import { checkProcessors, createProcessors } from './processors/index.js';
 import { SHUTDOWN_REASON, ShutdownHandBack } from './runtime/shutdown-hand-back.js';
 import { webhookDeliveryQueuer } from './webhook/queue-delivery.js';
@@ -18,6 +19,7 @@ import { webhookBackoffStrategy } from './webhook/retry-delay.js';
 
 /** How long aborted jobs get to unwind and be moved back to wait once the shutdown timeout has passed. */
 const HAND_BACK_GRACE_MS = 3000;
+const TEMP_SWEEP_INTERVAL_MS = 60_000;
 
 function settlesWithin(p: Promise<unknown>, ms: number): Promise<'settled' | 'timeout'> {
   return Promise.race([
@@ -62,6 +64,12 @@ export function startWorkers({ config, connection, store, index, tenants, logger
     totalTimeoutMs: config.FETCH_TOTAL_TIMEOUT_MS,
     maxRedirects: config.FETCH_MAX_REDIRECTS,
   });
+  const temp = new WorkerTempDir(config.TEMP_DIR ?? tmpdir(), { logger });
+  const sweepTemp = () =>
+    void temp.sweep().catch((err: unknown) => logger.warn({ err }, 'could not remove the temp files of dead workers'));
+  // At start, every minute, and whenever a stalled job (a dead worker's) is taken over.
+  sweepTemp();
+  const sweepTimer = setInterval(sweepTemp, TEMP_SWEEP_INTERVAL_MS).unref();
   // Queue handles for what the processors read (a delivery's source job) and add (deliveries).
   const queues = createQueues(connection, config);
   const cancellations = new Cancellations(connection, config.QUEUE_PREFIX, config.JOB_RETENTION_SECONDS);
@@ -75,7 +83,7 @@ export function startWorkers({ config, connection, store, index, tenants, logger
       keyPrefix: config.S3_KEY_PREFIX,
       publicBaseUrl: config.PUBLIC_BASE_URL,
       multipartThreshold: config.INGEST_MULTIPART_THRESHOLD_BYTES,
-      tempDir: config.TEMP_DIR ?? tmpdir(),
+      tempDir: temp.path,
       downloadConcurrency: config.DOWNLOAD_CONCURRENCY,
       fetchRetries: config.FETCH_RETRIES,
       fetchRetryDelayMs: config.FETCH_RETRY_DELAY_MS,
@@ -102,6 +110,7 @@ export function startWorkers({ config, connection, store, index, tenants, logger
       settings: SETTINGS[queue],
     });
     worker.on('error', (err) => logger.error({ err, queue }, 'worker error'));
+    worker.on('stalled', sweepTemp);
     return worker;
   });
   // A cancellation published by any API process reaches the worker running the job (no-op elsewhere).
@@ -129,6 +138,8 @@ export function startWorkers({ config, connection, store, index, tenants, logger
       )();
       await closeQueues(queues);
       destroyAgents(agents);
+      clearInterval(sweepTimer);
+      await temp.close();
     },
   };
 }

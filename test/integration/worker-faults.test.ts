@@ -9,6 +9,7 @@ import { startHarness, type Harness } from '../helpers/harness.js';
 import { until } from '../helpers/until.js';
 import { readZip } from '../helpers/zip-reader.js';
 
+const MiB = 1024 * 1024;
 let h: Harness;
 let files: FileServer;
 const children: ChildWorker[] = [];
@@ -98,5 +99,32 @@ describe('worker faults', () => {
     expect(entries[0]!.data.equals(body)).toBe(true);
     // No failure webhook or failed state for a job that was only handed back.
     expect(job.error).toBeUndefined();
+  });
+
+  it('the temp files of a SIGKILLed worker are removed when a worker starts on that disk', async () => {
+    const body = Buffer.concat([solidPng(4, 4, [9, 9, 9]), randomBytes(2 * MiB)]);
+    const gate = stuckFile('/killed/part.png', body, MiB);
+    const a = child();
+    await until(() => a.output().includes('workers started'), 'worker A to start');
+    const res = await h.request('POST', '/v1/zips', {
+      body: { filename: 'killed', urls: [files.url('/killed/part.png')] },
+    });
+    expect(res.status).toBe(202);
+    await until(gate.arrived, 'the download');
+    // Worker A has part of the file on disk.
+    await until(async () => (await h.tempFiles()).length > 0, 'a temp file of worker A');
+    a.process.kill('SIGKILL');
+    expect(await a.exited).toBe('SIGKILL');
+    const leftBehind = await h.tempFiles();
+    expect(leftBehind.length).toBeGreaterThan(0);
+
+    const b = child();
+    await until(() => b.output().includes('workers started'), 'worker B to start');
+    await until(async () => (await h.tempFiles()).length === 0, 'the dead worker temp files to be removed', 10_000);
+    const job = await h.waitForJob(res.body.id, { timeoutMs: 30_000 });
+    expect(job.state, JSON.stringify(job.error)).toBe('completed');
+    expect(await h.tempFiles()).toEqual([]);
+    b.process.kill('SIGTERM');
+    expect(await b.exited).toBe(0);
   });
 });
