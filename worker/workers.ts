@@ -31,6 +31,33 @@ function settlesWithin(p: Promise<unknown>, ms: number): Promise<'settled' | 'ti
   ]);
 }
 
+/**
+ * The settings that decide where the worker takes jobs from and puts results, so that a worker started with
+ * every default (prefix `ferry`, S3 at AWS, no tenants) says so instead of waiting silently. No secrets.
+ */
+function logStartup(logger: Logger, config: Config, redis: Redis, tenants: number, tempDir: string): void {
+  const { host, port, sentinels } = redis.options;
+  logger.info(
+    {
+      queues: QUEUE_NAMES,
+      queuePrefix: config.QUEUE_PREFIX,
+      redis: sentinels?.length
+        ? `sentinels ${sentinels.map((s) => `${s.host}:${s.port}`).join(',')}`
+        : `${host}:${port}`,
+      s3: { endpoint: config.S3_ENDPOINT ?? 'AWS', region: config.S3_REGION, bucket: config.S3_BUCKET },
+      dynamodbTable: config.DYNAMODB_TABLE,
+      tenants,
+      concurrency: config.WORKER_CONCURRENCY,
+      downloadConcurrency: config.DOWNLOAD_CONCURRENCY,
+      tempDir,
+    },
+    'workers started',
+  );
+  if (tenants === 0) {
+    logger.warn('no tenants configured (FERRY_TENANTS or FERRY_TENANTS_FILE): webhooks cannot be signed or sent');
+  }
+}
+
 export interface WorkerDeps {
   config: Config;
   connection: Redis;
@@ -116,7 +143,7 @@ export function startWorkers({ config, connection, store, index, tenants, logger
   // A cancellation published by any API process reaches the worker running the job (no-op elsewhere).
   const unsubscribe = cancellations.subscribe((jobId) => workers.forEach((w) => w.cancelJob(jobId, 'cancelled')));
   unsubscribe.catch((err: unknown) => logger.error({ err }, 'could not subscribe to cancellations'));
-  logger.info({ queues: QUEUE_NAMES, concurrency: config.WORKER_CONCURRENCY }, 'workers started');
+  logStartup(logger, config, connection, tenants.length, temp.path);
 
   return {
     workers,

@@ -127,4 +127,26 @@ describe('worker faults', () => {
     b.process.kill('SIGTERM');
     expect(await b.exited).toBe(0);
   });
+
+  it('a worker logs its effective settings at start and warns when no tenants are configured', async () => {
+    const c = child({ FERRY_TENANTS: '', WORKER_CONCURRENCY: '3' });
+    await until(() => c.output().includes('workers started'), 'the worker to start');
+    const lines = c
+      .output()
+      .split('\n')
+      .filter((l) => l.startsWith('{'))
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+    const started = lines.find((l) => l.msg === 'workers started')!;
+    expect(started).toMatchObject({
+      queuePrefix: h.config.QUEUE_PREFIX,
+      redis: expect.stringContaining('127.0.0.1'),
+      s3: { endpoint: h.config.S3_ENDPOINT, bucket: h.config.S3_BUCKET },
+      tenants: 0,
+      concurrency: 3,
+    });
+    expect(JSON.stringify(started)).not.toContain('S3RVER'); // no credentials in the log
+    expect(lines.some((l) => l.level === 40 && String(l.msg).includes('no tenants'))).toBe(true);
+    c.process.kill('SIGTERM');
+    expect(await c.exited).toBe(0);
+  });
 });
