@@ -1,5 +1,5 @@
 import { tmpdir } from 'node:os';
-import { Worker, type Processor, type WorkerOptions } from 'bullmq';
+import type { Processor, Worker, WorkerOptions } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { Cancellations } from '../shared/cancellations.js';
 import type { Config } from '../shared/config.js';
@@ -13,6 +13,8 @@ import { createHttpClient } from './fetch/http-client.js';
 import { createGuardedAgents, destroyAgents } from './fetch/ssrf-agents.js';
 import { WorkerTempDir } from './fetch/worker-temp-dir.js';
 import { checkProcessors, createProcessors } from './processors/index.js';
+import { BackoffWorker } from './runtime/backoff-worker.js';
+import { isRedisRefusal, RedisRefusalLog } from './runtime/redis-refusals.js';
 import { SHUTDOWN_REASON, ShutdownHandBack } from './runtime/shutdown-hand-back.js';
 import { webhookDeliveryQueuer } from './webhook/queue-delivery.js';
 import { webhookBackoffStrategy } from './webhook/retry-delay.js';
@@ -127,8 +129,9 @@ export function startWorkers({ config, connection, store, index, tenants, logger
   );
   checkProcessors(processors, QUEUE_NAMES);
   const handBack = new ShutdownHandBack(logger);
+  const refusals = new RedisRefusalLog(logger);
   const workers = QUEUE_NAMES.map((queue) => {
-    const worker = new Worker(queue, handBack.wrap(processors[queue] as Processor), {
+    const worker = new BackoffWorker(queue, handBack.wrap(processors[queue] as Processor), {
       connection,
       prefix: config.QUEUE_PREFIX,
       concurrency: config.WORKER_CONCURRENCY,
@@ -136,7 +139,9 @@ export function startWorkers({ config, connection, store, index, tenants, logger
       stalledInterval: config.WORKER_STALLED_INTERVAL_MS,
       settings: SETTINGS[queue],
     });
-    worker.on('error', (err) => logger.error({ err, queue }, 'worker error'));
+    worker.on('error', (err) =>
+      isRedisRefusal(err) ? refusals.refused(err, { queue }) : logger.error({ err, queue }, 'worker error'),
+    );
     worker.on('stalled', sweepTemp);
     return worker;
   });

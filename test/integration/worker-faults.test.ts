@@ -131,6 +131,7 @@ describe('worker faults', () => {
   it('a worker logs its effective settings at start and warns when no tenants are configured', async () => {
     const c = child({ FERRY_TENANTS: '', WORKER_CONCURRENCY: '3' });
     await until(() => c.output().includes('workers started'), 'the worker to start');
+    await until(() => c.output().includes('no tenants configured'), 'the no-tenants warning');
     const lines = c
       .output()
       .split('\n')

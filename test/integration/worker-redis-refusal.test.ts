@@ -1,0 +1,72 @@
+import { readFile } from 'node:fs/promises';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startLocalStack, type LocalStack } from '../../local/stack.js';
+import { startChildWorker, type ChildWorker } from '../helpers/child-worker.js';
+import { startOwnRedis, type OwnRedis } from '../helpers/redis-server.js';
+import { until } from '../helpers/until.js';
+
+let primary: OwnRedis;
+let replica: OwnRedis;
+let stack: LocalStack;
+const children: ChildWorker[] = [];
+
+beforeAll(async () => {
+  primary = await startOwnRedis();
+  [replica, stack] = await Promise.all([
+    startOwnRedis(['--replicaof', '127.0.0.1', String(primary.port)]),
+    startLocalStack({ buckets: ['refusal-test'] }),
+  ]);
+  await until(
+    async () => (await replica.client.info('replication')).includes('master_link_status:up'),
+    'the replica to sync',
+  );
+});
+afterAll(async () => {
+  for (const c of children) c.process.kill('SIGKILL');
+  await Promise.all([replica?.close(), primary?.close(), stack?.close()]);
+});
+
+/** User + system CPU time of a process, in ms (Linux /proc). */
+async function cpuMs(pid: number): Promise<number> {
+  const fields = (await readFile(`/proc/${pid}/stat`, 'utf8')).split(') ')[1]!.split(' ');
+  // utime and stime are fields 14 and 15 of stat, i.e. 12 and 13 after "pid (comm) ".
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+}
+
+async function evalCalls(): Promise<number> {
+  const stats = await replica.client.info('commandstats');
+  return [...stats.matchAll(/cmdstat_(?:evalsha|eval|evalsha_ro):calls=(\d+)/g)].reduce((n, m) => n + Number(m[1]), 0);
+}
+
+describe('workers against a Redis that refuses writes', () => {
+  it('back off on READONLY and log it rate-limited instead of spinning', async () => {
+    const c = startChildWorker({
+      NODE_ENV: 'test',
+      REDIS_URL: replica.url,
+      QUEUE_PREFIX: 'refusal',
+      S3_BUCKET: 'refusal-test',
+      ...stack.env,
+    });
+    children.push(c);
+    await until(() => c.output().includes('workers started'), 'the worker to start');
+    await until(() => c.output().includes('READONLY'), 'the first READONLY error');
+    const cpuBefore = await cpuMs(c.process.pid!);
+    const callsBefore = await evalCalls();
+    const windowMs = 5000;
+    const deadline = Date.now() + windowMs;
+    await until(() => Date.now() >= deadline, 'the observation window', windowMs + 1000);
+    const cpu = (await cpuMs(c.process.pid!)) - cpuBefore;
+    const calls = (await evalCalls()) - callsBefore;
+    const errorLines = c
+      .output()
+      .split('\n')
+      .filter((l) => l.includes('READONLY')).length;
+    console.log(`READONLY: ${errorLines} log lines, ${calls} script calls in ${windowMs} ms, ${cpu} ms CPU`);
+    expect(errorLines).toBeLessThan(10);
+    // Three queues, backing off from 1 s: a handful of tries each in the window, not thousands.
+    expect(calls).toBeLessThan(40);
+    expect(cpu).toBeLessThan(windowMs * 0.2);
+    c.process.kill('SIGTERM');
+    expect(await c.exited).not.toBe('SIGKILL');
+  });
+});
