@@ -12,6 +12,7 @@ import { WorkerMetrics } from '../shared/worker-metrics.js';
 import { createHttpClient } from './fetch/http-client.js';
 import { createGuardedAgents, destroyAgents } from './fetch/ssrf-agents.js';
 import { WorkerTempDir } from './fetch/worker-temp-dir.js';
+import { UploadJanitor } from './janitor/upload-janitor.js';
 import { checkProcessors, createProcessors } from './processors/index.js';
 import { BackoffWorker } from './runtime/backoff-worker.js';
 import { isRedisRefusal, RedisRefusalLog } from './runtime/redis-refusals.js';
@@ -99,6 +100,14 @@ export function startWorkers({ config, connection, store, index, tenants, logger
   // At start, every minute, and whenever a stalled job (a dead worker's) is taken over.
   sweepTemp();
   const sweepTimer = setInterval(sweepTemp, TEMP_SWEEP_INTERVAL_MS).unref();
+  const janitor = new UploadJanitor({
+    store,
+    keyPrefix: config.S3_KEY_PREFIX,
+    maxAgeMs: config.S3_JANITOR_UPLOAD_MAX_AGE_SECONDS * 1000,
+    intervalMs: config.S3_JANITOR_INTERVAL_SECONDS * 1000,
+    logger,
+  });
+  if (config.S3_JANITOR_INTERVAL_SECONDS > 0) janitor.start();
   // Queue handles for what the processors read (a delivery's source job) and add (deliveries).
   const queues = createQueues(connection, config);
   const cancellations = new Cancellations(connection, config.QUEUE_PREFIX, config.JOB_RETENTION_SECONDS);
@@ -171,6 +180,7 @@ export function startWorkers({ config, connection, store, index, tenants, logger
       await closeQueues(queues);
       destroyAgents(agents);
       clearInterval(sweepTimer);
+      await janitor.stop();
       await temp.close();
     },
   };
