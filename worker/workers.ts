@@ -4,7 +4,7 @@ import type { Redis } from 'ioredis';
 import { Cancellations } from '../shared/cancellations.js';
 import type { Config } from '../shared/config.js';
 import type { Logger } from '../shared/logger.js';
-import { closeQueues, createQueues, QUEUE_NAMES, type QueueName } from '../shared/queues.js';
+import { allQueues, closeQueues, createQueues, QUEUE_NAMES, type QueueName } from '../shared/queues.js';
 import type { MediaIndex } from '../shared/storage/media-index.js';
 import type { ObjectStore } from '../shared/storage/object-store.js';
 import { TenantRegistry, type Tenant } from '../shared/tenants.js';
@@ -15,7 +15,8 @@ import { WorkerTempDir } from './fetch/worker-temp-dir.js';
 import { UploadJanitor } from './janitor/upload-janitor.js';
 import { checkProcessors, createProcessors } from './processors/index.js';
 import { BackoffWorker } from './runtime/backoff-worker.js';
-import { isRedisRefusal, RedisRefusalLog } from './runtime/redis-refusals.js';
+import { RateLimitedLog } from './runtime/rate-limited-log.js';
+import { isRedisRefusal } from './runtime/redis-refusals.js';
 import { SHUTDOWN_REASON, ShutdownHandBack } from './runtime/shutdown-hand-back.js';
 import { webhookDeliveryQueuer } from './webhook/queue-delivery.js';
 import { webhookBackoffStrategy } from './webhook/retry-delay.js';
@@ -110,6 +111,9 @@ export function startWorkers({ config, connection, store, index, tenants, logger
   if (config.S3_JANITOR_INTERVAL_SECONDS > 0) janitor.start();
   // Queue handles for what the processors read (a delivery's source job) and add (deliveries).
   const queues = createQueues(connection, config);
+  // Without a listener, a Queue that hears a connection error prints it raw on stderr (BullMQ's QueueBase.emit).
+  const queueErrors = new RateLimitedLog(logger, 'Redis error on a queue handle');
+  for (const q of allQueues(queues)) q.on('error', (err) => queueErrors.error(err, { queue: q.name }));
   const cancellations = new Cancellations(connection, config.QUEUE_PREFIX, config.JOB_RETENTION_SECONDS);
   const metrics = new WorkerMetrics(connection, config.QUEUE_PREFIX);
   const queueDelivery = webhookDeliveryQueuer(queues.webhook);
@@ -138,7 +142,10 @@ export function startWorkers({ config, connection, store, index, tenants, logger
   );
   checkProcessors(processors, QUEUE_NAMES);
   const handBack = new ShutdownHandBack(logger);
-  const refusals = new RedisRefusalLog(logger);
+  const refusals = new RateLimitedLog(
+    logger,
+    "Redis refuses ferry's writes (a replica, a cluster slot, loading?): backing off",
+  );
   const workers = QUEUE_NAMES.map((queue) => {
     const worker = new BackoffWorker(queue, handBack.wrap(processors[queue] as Processor), {
       connection,
@@ -149,7 +156,7 @@ export function startWorkers({ config, connection, store, index, tenants, logger
       settings: SETTINGS[queue],
     });
     worker.on('error', (err) =>
-      isRedisRefusal(err) ? refusals.refused(err, { queue }) : logger.error({ err, queue }, 'worker error'),
+      isRedisRefusal(err) ? refusals.error(err, { queue }) : logger.error({ err, queue }, 'worker error'),
     );
     worker.on('stalled', sweepTemp);
     return worker;

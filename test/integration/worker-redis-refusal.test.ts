@@ -69,4 +69,34 @@ describe('workers against a Redis that refuses writes', () => {
     c.process.kill('SIGTERM');
     expect(await c.exited).not.toBe('SIGKILL');
   });
+
+  it("a Redis outage is logged as JSON, not as raw stderr lines from the worker's queue handles", async () => {
+    const own = await startOwnRedis();
+    try {
+      const c = startChildWorker({
+        NODE_ENV: 'test',
+        REDIS_URL: own.url,
+        QUEUE_PREFIX: 'outage',
+        S3_BUCKET: 'refusal-test',
+        ...stack.env,
+      });
+      children.push(c);
+      await until(() => c.output().includes('workers started'), 'the worker to start');
+      await until(async () => (await own.client.client('LIST')) !== '', 'the worker to connect');
+      own.process.kill('SIGKILL');
+      await until(() => c.output().includes('ECONNREFUSED'), 'the first connection error');
+      const deadline = Date.now() + 3000;
+      await until(() => Date.now() >= deadline, 'the outage window', 5000);
+      const raw = c
+        .output()
+        .split('\n')
+        .filter((l) => l.startsWith('Error:'));
+      // BullMQ prints an error that reaches a Queue without an 'error' listener bare, as "Error: connect ...".
+      // (The "[ioredis] Unhandled error event" lines of the cancellation subscriber are shared/cancellations.ts's.)
+      expect(raw).toEqual([]);
+      c.process.kill('SIGKILL');
+    } finally {
+      await own.close();
+    }
+  });
 });
