@@ -15,7 +15,7 @@ export interface OwnRedis {
   close(): Promise<void>;
 }
 
-async function freePort(): Promise<number> {
+export async function freePort(): Promise<number> {
   const server = createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as { port: number };
@@ -24,8 +24,8 @@ async function freePort(): Promise<number> {
 }
 
 /** A `redis-server` of the test's own on a free port (never the machine's Redis), with extra arguments. */
-export async function startOwnRedis(args: string[] = []): Promise<OwnRedis> {
-  const port = await freePort();
+export async function startOwnRedis(args: string[] = [], port?: number): Promise<OwnRedis> {
+  port ??= await freePort();
   const dir = await mkdtemp(join(tmpdir(), 'ferry-test-redis-'));
   const proc = spawn(
     'redis-server',
