@@ -70,6 +70,42 @@ describe('workers against a Redis that refuses writes', () => {
     expect(await c.exited).not.toBe('SIGKILL');
   });
 
+  it('back off on CROSSSLOT from a cluster node (a queue prefix without a hash tag)', async () => {
+    const node = await startOwnRedis(['--cluster-enabled', 'yes', '--cluster-config-file', 'nodes.conf']);
+    try {
+      await node.client.call('CLUSTER', 'ADDSLOTSRANGE', '0', '16383');
+      await until(
+        async () => ((await node.client.call('CLUSTER', 'INFO')) as string).includes('cluster_state:ok'),
+        'cluster_state:ok',
+      );
+      const c = startChildWorker({
+        NODE_ENV: 'test',
+        REDIS_URL: node.url,
+        QUEUE_PREFIX: 'crossslot',
+        S3_BUCKET: 'refusal-test',
+        ...stack.env,
+      });
+      children.push(c);
+      await until(() => c.output().includes('workers started'), 'the worker to start');
+      await until(() => /CROSSSLOT|MOVED/.test(c.output()), 'the first CROSSSLOT error');
+      const cpuBefore = await cpuMs(c.process.pid!);
+      const windowMs = 4000;
+      const deadline = Date.now() + windowMs;
+      await until(() => Date.now() >= deadline, 'the observation window', windowMs + 1000);
+      const cpu = (await cpuMs(c.process.pid!)) - cpuBefore;
+      const errorLines = c
+        .output()
+        .split('\n')
+        .filter((l) => /CROSSSLOT|MOVED/.test(l)).length;
+      console.log(`CROSSSLOT: ${errorLines} log lines, ${cpu} ms CPU in ${windowMs} ms`);
+      expect(errorLines).toBeLessThan(10);
+      expect(cpu).toBeLessThan(windowMs * 0.2);
+      c.process.kill('SIGKILL');
+    } finally {
+      await node.close();
+    }
+  });
+
   it("a Redis outage is logged as JSON, not as raw stderr lines from the worker's queue handles", async () => {
     const own = await startOwnRedis();
     try {
