@@ -84,6 +84,7 @@ describe('worker faults', () => {
     ]);
     const exitMs = Date.now() - signalled;
     expect(exit, c.output()).not.toBe('still running');
+    console.log(`exit ${String(exit)} ${exitMs} ms after SIGTERM (WORKER_SHUTDOWN_TIMEOUT_MS=${timeoutMs})`);
     expect(exitMs).toBeLessThan(timeoutMs + 5000);
     expect(c.output()).toContain('handed back');
 
