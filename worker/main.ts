@@ -6,6 +6,7 @@ import { createClients } from '../shared/runtime.js';
 import { onShutdownSignal } from '../shared/shutdown.js';
 import { lifecycleRules } from '../shared/storage/lifecycle.js';
 import { loadTenants } from '../shared/tenants.js';
+import { RateLimitedLog } from './runtime/rate-limited-log.js';
 import { startWorkers } from './workers.js';
 
 /** Past WORKER_SHUTDOWN_TIMEOUT_MS, how long the hand-back and closing connections may take in all. */
@@ -18,6 +19,10 @@ async function main(): Promise<void> {
   // them it still runs zips and ingests; the API refuses webhooks for a tenant it cannot sign for anyway.
   const tenants = loadTenants(config) ?? [];
   const clients = createClients(config, 'ferry-worker');
+  // BullMQ listens on this connection only while a Worker or Queue holds it (not once they closed during a
+  // shutdown): without a listener of its own, ioredis prints "[ioredis] Unhandled error event" on stderr.
+  const redisErrors = new RateLimitedLog(logger, 'Redis connection error');
+  clients.redis.on('error', (err: Error) => redisErrors.error(err));
   if (config.S3_MANAGE_LIFECYCLE) {
     const applied = await clients.store.applyLifecycle(lifecycleRules(config));
     logger.info(
