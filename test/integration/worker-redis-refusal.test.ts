@@ -70,6 +70,37 @@ describe('workers against a Redis that refuses writes', () => {
     expect(await c.exited).not.toBe('SIGKILL');
   });
 
+  it('back off when the Redis a worker blocks on for jobs is demoted to a replica', async () => {
+    const [demoted, other] = await Promise.all([startOwnRedis(), startOwnRedis()]);
+    try {
+      const c = startChildWorker({
+        NODE_ENV: 'test',
+        REDIS_URL: demoted.url,
+        QUEUE_PREFIX: 'demoted',
+        S3_BUCKET: 'refusal-test',
+        ...stack.env,
+      });
+      children.push(c);
+      await until(() => c.output().includes('workers started'), 'the worker to start');
+      // Idle: every queue's worker is blocked waiting for jobs (BZPOPMIN).
+      await until(async () => (await demoted.client.info('commandstats')).includes('cmdstat_bzpopmin'), 'BZPOPMIN');
+      await demoted.client.call('REPLICAOF', '127.0.0.1', String(other.port));
+      await demoted.client.call('CONFIG', 'RESETSTAT');
+      const windowMs = 4000;
+      const deadline = Date.now() + windowMs;
+      await until(() => Date.now() >= deadline, 'the observation window', windowMs + 1000);
+      const stats = await demoted.client.info('commandstats');
+      const refused = Number(/cmdstat_bzpopmin:.*rejected_calls=(\d+)/.exec(stats)?.[1] ?? 0);
+      console.log(`demoted: ${refused} refused BZPOPMIN in ${windowMs} ms`);
+      // BullMQ alone: a try every 100 ms per queue (~115 in 4 s); backing off from 1 s: a few per queue.
+      expect(refused).toBeGreaterThan(0);
+      expect(refused).toBeLessThan(20);
+      c.process.kill('SIGKILL');
+    } finally {
+      await Promise.all([demoted.close(), other.close()]);
+    }
+  });
+
   it('back off on CROSSSLOT from a cluster node (a queue prefix without a hash tag)', async () => {
     const node = await startOwnRedis(['--cluster-enabled', 'yes', '--cluster-config-file', 'nodes.conf']);
     try {

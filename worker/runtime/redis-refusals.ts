@@ -23,11 +23,11 @@ export class RefusalBackoff {
   }
 
   /** Waits before the next try (resolves early when `signal` aborts: the worker is closing). */
-  async refused(signal: AbortSignal): Promise<void> {
+  async refused(signal: AbortSignal, atLeastMs = 0): Promise<void> {
     this.nextMs = this.nextMs === 0 ? this.firstMs : Math.min(this.nextMs * 2, this.maxMs);
     if (signal.aborted) return;
     await new Promise<void>((resolve) => {
-      const timer = setTimeout(done, this.nextMs);
+      const timer = setTimeout(done, Math.max(this.nextMs, atLeastMs));
       function done() {
         clearTimeout(timer);
         signal.removeEventListener('abort', done);
