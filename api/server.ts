@@ -2,7 +2,8 @@ import 'dotenv/config';
 import { loadConfig } from '../shared/config.js';
 import { ConfigError } from '../shared/errors/app-error.js';
 import { createLogger } from '../shared/logger.js';
-import { closeQueues, createQueues } from '../shared/queues.js';
+import { closeQueues, createQueues, logQueueErrors } from '../shared/queues.js';
+import { RateLimitedLog } from '../shared/rate-limited-log.js';
 import { createClients } from '../shared/runtime.js';
 import { onShutdownSignal } from '../shared/shutdown.js';
 import { loadTenants } from '../shared/tenants.js';
@@ -21,6 +22,7 @@ async function main(): Promise<void> {
     onRedisError: (err) => logger.warn({ err }, 'redis connection error'),
   });
   const queues = createQueues(clients.redis, config);
+  logQueueErrors(queues, new RateLimitedLog(logger, 'Redis error on a queue handle'));
   const http = await listen(
     createApp(createApiDeps({ config, clients, queues, tenants, logger })),
     config.PORT,

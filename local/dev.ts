@@ -1,6 +1,7 @@
 import 'dotenv/config';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import { Redis } from 'ioredis';
 import { loadConfig } from '../shared/config.js';
 import { ConfigError } from '../shared/errors/app-error.js';
 import { createLogger } from '../shared/logger.js';
@@ -25,6 +26,38 @@ async function devSecret(dataDir: string, name: string, generate: () => string):
   }
 }
 
+/**
+ * Dev mode needs a Redis it does not start itself: until one answers, say so (every few seconds) rather than
+ * print a banner for a ferry whose every request would fail.
+ */
+async function waitForRedis(url: string): Promise<void> {
+  const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: null, retryStrategy: () => 500 });
+  let lastSaid = 0;
+  redis.on('error', (err: Error) => {
+    if (Date.now() - lastSaid < 5000) return;
+    lastSaid = Date.now();
+    process.stderr.write(
+      `ferry dev: waiting for Redis at ${redactedRedisUrl(url)} (${err.message}); is redis-server running?\n`,
+    );
+  });
+  try {
+    await redis.connect().catch(() => undefined);
+    await redis.ping();
+  } finally {
+    redis.disconnect();
+  }
+}
+
+function redactedRedisUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    u.password = '';
+    return u.toString();
+  } catch {
+    return 'REDIS_URL';
+  }
+}
+
 /** `npm run dev`: embedded S3 and DynamoDB servers, the API and a worker, in one process. */
 async function main(): Promise<void> {
   const defaults = { NODE_ENV: 'development', ALLOW_PRIVATE_NETWORKS: 'true' };
@@ -35,6 +68,7 @@ async function main(): Promise<void> {
 
   const config = loadConfig(undefined, { defaults, overrides: { ...stack.env, FERRY_DATA_DIR: dataDir } });
   const logger = createLogger(config.LOG_LEVEL, { service: 'ferry-dev' });
+  await waitForRedis(config.REDIS_URL);
   let key: string | undefined;
   let webhookSecret: string | undefined;
   let tenants = loadTenants(config);

@@ -5,7 +5,8 @@ import { createApiDeps } from '../api/deps.js';
 import { httpTimeouts, listen, type HttpServer } from '../api/http-server.js';
 import type { Config } from '../shared/config.js';
 import type { Logger } from '../shared/logger.js';
-import { allQueues, closeQueues, createQueues, type FerryQueues } from '../shared/queues.js';
+import { allQueues, closeQueues, createQueues, logQueueErrors, type FerryQueues } from '../shared/queues.js';
+import { RateLimitedLog } from '../shared/rate-limited-log.js';
 import { createClients, type Clients } from '../shared/runtime.js';
 import type { AwsCredentials } from '../shared/storage/s3-client.js';
 import type { Tenant } from '../shared/tenants.js';
@@ -57,6 +58,7 @@ export async function startFerry(o: FerryOptions): Promise<Ferry> {
   const clients = createClients(config, o.name ?? 'ferry', { credentials: o.credentials });
   const createdMediaTable = o.ensureMediaTable ? await clients.index.ensureTable() : false;
   const queues = createQueues(clients.redis, config);
+  logQueueErrors(queues, new RateLimitedLog(logger, 'Redis error on a queue handle'));
   const workers: RunningWorkers[] = [];
   const startWorker = (workerConfig = config, own = clients) => {
     const running = startWorkers({
@@ -83,6 +85,7 @@ export async function startFerry(o: FerryOptions): Promise<Ferry> {
     // With no offline queue, a command sent before the connection is up fails: wait for it first.
     if (apiClients.redis.status !== 'ready') await once(apiClients.redis, 'ready');
     api = { clients: apiClients, queues: createQueues(apiClients.redis, config) };
+    logQueueErrors(api.queues, new RateLimitedLog(logger, 'Redis error on a queue handle'));
     const app = express();
     app.disable('x-powered-by');
     if (o.before) app.use(...o.before);

@@ -31,8 +31,10 @@ export class Cancellations {
   }
 
   /** Calls `onCancel` for every request published from now on; resolves with a function that stops listening. */
-  async subscribe(onCancel: (jobId: string) => void): Promise<() => Promise<void>> {
+  async subscribe(onCancel: (jobId: string) => void, onError?: (err: Error) => void): Promise<() => Promise<void>> {
     const sub = this.redis.duplicate();
+    // ioredis reconnects and resubscribes by itself; without a listener each failed attempt prints raw on stderr.
+    sub.on('error', (err: Error) => onError?.(err));
     sub.on('message', (_channel: string, jobId: string) => onCancel(jobId));
     await sub.subscribe(this.channel);
     return async () => {

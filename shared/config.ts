@@ -64,6 +64,10 @@ export const configSchema = z.object({
     .default('')
     .transform((v) => v.replace(/^\/+|\/+$/g, '')),
   S3_MANAGE_LIFECYCLE: bool(false),
+  /** Workers abort multipart uploads under the zips/media prefixes older than this (stores without lifecycle rules). */
+  S3_JANITOR_UPLOAD_MAX_AGE_SECONDS: int(86_400, 0),
+  /** How often each worker runs that janitor (also once at start); 0 turns it off. */
+  S3_JANITOR_INTERVAL_SECONDS: int(3600, 0),
 
   DYNAMODB_ENDPOINT: optionalUrl,
   DYNAMODB_TABLE: z.string().min(3).default('ferry-media'),

@@ -2,6 +2,7 @@ import { Queue, type ConnectionOptions, type DefaultJobOptions } from 'bullmq';
 import type { Config } from './config.js';
 import { JOB_TYPES, type JobDataOf, type JobResultOf, type JobType } from './jobs/registry.js';
 import { WEBHOOK_QUEUE, type WebhookJobData, type WebhookJobResult } from './jobs/webhook-delivery.js';
+import type { RateLimitedLog } from './rate-limited-log.js';
 
 /** The queue of one job kind, typed by its payload and result; the queue is named after the kind. */
 export type JobQueue<T extends JobType> = Queue<JobDataOf<T>, JobResultOf<T>, T>;
@@ -55,4 +56,12 @@ export function allQueues(queues: FerryQueues): Queue[] {
 
 export async function closeQueues(queues: FerryQueues): Promise<void> {
   await Promise.all(allQueues(queues).map((q) => q.close()));
+}
+
+/**
+ * Logs the queues' Redis errors through `log` (one line per interval, with a count): without a listener, BullMQ
+ * prints each failed reconnection raw on stderr during an outage.
+ */
+export function logQueueErrors(queues: FerryQueues, log: RateLimitedLog): void {
+  for (const q of allQueues(queues)) q.on('error', (err) => log.error(err, { queue: q.name }));
 }

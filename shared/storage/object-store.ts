@@ -55,6 +55,13 @@ export interface PresignGetParams {
   downloadFilename: string;
 }
 
+/** A multipart upload that was started and neither completed nor aborted. */
+export interface IncompleteUpload {
+  key: string;
+  uploadId: string;
+  initiated?: Date;
+}
+
 /** The object storage port. Business rules use this; only the adapter knows the AWS SDK. */
 export interface ObjectStore {
   readonly bucket: string;
@@ -71,6 +78,13 @@ export interface ObjectStore {
    * (a link that would not work).
    */
   presignGet(params: PresignGetParams): Promise<PresignedUrl | undefined>;
+  /**
+   * Multipart uploads open under `prefix` ('' = the whole bucket), page by page; none when the store cannot
+   * list them.
+   */
+  listIncompleteUploads(prefix: string): AsyncIterable<IncompleteUpload>;
+  /** Aborts one multipart upload (nothing happens when it is already gone). */
+  abortUpload(upload: IncompleteUpload): Promise<void>;
   /** Aborts multipart uploads left open under `key` (a worker killed mid-upload); 0 when the store cannot list them. */
   abortIncompleteUploads(key: string): Promise<number>;
   /** Applies the bucket lifecycle rules ferry needs; false when the store does not support lifecycle rules. */

@@ -15,6 +15,7 @@ import { Upload } from '@aws-sdk/lib-storage';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import contentDisposition from 'content-disposition';
 import type {
+  IncompleteUpload,
   LifecycleRules,
   ObjectStore,
   PresignedUrl,
@@ -175,6 +176,35 @@ export class S3ObjectStore implements ObjectStore {
     });
     const url = await getSignedUrl(this.presignClient, command, { expiresIn: allowed, signingDate });
     return { url, expiresIn: allowed, expiresAt: new Date(signingDate.getTime() + allowed * 1000) };
+  }
+
+  async *listIncompleteUploads(prefix: string): AsyncIterable<IncompleteUpload> {
+    let markers: { KeyMarker?: string; UploadIdMarker?: string } = {};
+    for (;;) {
+      let out;
+      try {
+        out = await this.client.send(
+          new ListMultipartUploadsCommand({ Bucket: this.bucket, Prefix: prefix || undefined, ...markers }),
+        );
+      } catch (err) {
+        if (isNotImplemented(err)) return;
+        throw err;
+      }
+      for (const u of out.Uploads ?? []) {
+        if (u.Key && u.UploadId) yield { key: u.Key, uploadId: u.UploadId, initiated: u.Initiated };
+      }
+      if (!out.IsTruncated || (!out.NextKeyMarker && !out.NextUploadIdMarker)) return;
+      markers = { KeyMarker: out.NextKeyMarker, UploadIdMarker: out.NextUploadIdMarker };
+    }
+  }
+
+  async abortUpload({ key, uploadId }: IncompleteUpload) {
+    try {
+      await this.client.send(new AbortMultipartUploadCommand({ Bucket: this.bucket, Key: key, UploadId: uploadId }));
+    } catch (err) {
+      // Finished or aborted meanwhile (by its worker or another janitor).
+      if ((err as { name?: string }).name !== 'NoSuchUpload') throw err;
+    }
   }
 
   async abortIncompleteUploads(key: string) {

@@ -46,6 +46,7 @@ export interface Harness {
   waitForJob(id: string, opts?: { key?: string; timeoutMs?: number }): Promise<any>;
   /** Downloads the finished archive through its presigned URL. */
   download(url: string): Promise<{ status: number; body: Buffer; headers: Headers }>;
+  /** Files and folders the workers' jobs left under TEMP_DIR (the workers' own folders do not count). */
   tempFiles(): Promise<string[]>;
   startWorker(env?: Record<string, string>): RunningWorkers;
   close(): Promise<void>;
@@ -153,7 +154,9 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
       const res = await fetch(url);
       return { status: res.status, body: Buffer.from(await res.arrayBuffer()), headers: res.headers };
     },
-    tempFiles: async () => readdir(tempDir, { recursive: true }),
+    // Each worker's own folder (and its owner file) is there while it runs: only what jobs left counts.
+    tempFiles: async () =>
+      (await readdir(tempDir, { recursive: true })).filter((p) => !/^ferry-worker-[^/]+(\/\.owner\.json)?$/.test(p)),
     async close() {
       await ferry.close({ workerTimeoutMs: 5000, obliterate: true });
       await Promise.all(extraClients.map((c) => c.close()));

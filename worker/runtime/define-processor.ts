@@ -7,6 +7,7 @@ import type { JobOutcome, WorkerMetrics } from '../../shared/worker-metrics.js';
 import type { FinalStateListener } from './final-state.js';
 import { failJob, isFinalFailure, toJobError } from './job-errors.js';
 import { ProgressReporter } from './progress-reporter.js';
+import { SHUTDOWN_REASON } from './shutdown-hand-back.js';
 
 export interface JobContext<D> {
   jobId: string;
@@ -99,6 +100,11 @@ export function defineProcessor<D extends { tenant: string }, R>(
       if (reports) await progress.flush();
     } catch (err) {
       if (reports) await progress.flush().catch(() => undefined);
+      // The shutdown deadline aborted it: the job goes back to the queue (ShutdownHandBack), it did not fail.
+      if (signal?.aborted && signal.reason === SHUTDOWN_REASON) {
+        log.warn('job interrupted by the shutdown deadline');
+        throw err;
+      }
       if (signal?.aborted && (await cancellations?.isRequested(job.id!))) {
         log.info('job cancelled');
         await record('cancelled', progress.state.bytesDownloaded, 0);
