@@ -53,8 +53,9 @@ export async function sigtermMidJob(): Promise<DrillResult> {
     );
     const archives = listed.KeyCount ?? 0;
     const openUploads = await fleet.openUploads();
-    const tempFiles = (await fleet.tempFiles()).length;
+    // Once both are gone: a live worker keeps a folder of its own.
     await second.stop();
+    const tempFiles = (await fleet.tempFiles()).length;
     const held =
       exitMs <= SHUTDOWN_TIMEOUT_MS + 5000 && state === 'completed' && elsewhere && archives === 1 && openUploads === 0;
     return {
