@@ -4,7 +4,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { freePort, startOwnRedis } from '../helpers/redis-server.js';
+import { freePort, startOwnRedis } from '../../fixtures/redis-server.js';
 import { until } from '../helpers/until.js';
 
 const cleanups: (() => Promise<unknown>)[] = [];

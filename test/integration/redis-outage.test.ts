@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startOwnRedis, type OwnRedis } from '../../fixtures/redis-server.js';
 import { API_ONLY_KEY, startApiOnly, type ApiOnly } from '../helpers/api-only.js';
-import { startOwnRedis, type OwnRedis } from '../helpers/own-redis.js';
 import { until } from '../helpers/until.js';
 
 let redis: OwnRedis;
