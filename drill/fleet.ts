@@ -82,6 +82,10 @@ export async function startFleet(o: FleetOptions): Promise<Fleet> {
   const clients = createClients(config, 'ferry-drill', { credentials: LOCAL_CREDENTIALS });
   await clients.index.ensureTable();
   const queues = createQueues(clients.redis, config);
+  // The drill's own handles: a drill that takes Redis away expects their errors (the fleet's are what it checks).
+  const quiet = () => undefined;
+  clients.redis.on('error', quiet);
+  for (const q of allQueues(queues)) q.on('error', quiet);
   const childEnv = { PATH: process.env.PATH ?? '', ...env };
   const api = spawnTs('api', 'dist/api/server.js', { env: childEnv });
   const baseUrl = `http://127.0.0.1:${port}`;

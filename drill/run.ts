@@ -1,11 +1,16 @@
 import type { Drill } from './drill.js';
 import { hostileBodies } from './hostile-bodies.drill.js';
+import { redisCrash } from './redis-crash.drill.js';
 import { sigtermMidJob } from './sigterm.drill.js';
 
 const DRILLS: Record<string, { about: string; run: Drill }> = {
   'hostile-bodies': {
     about: '100 hostile requests and a 100,000-item invalid body; /healthz p99 meanwhile',
     run: hostileBodies,
+  },
+  'redis-crash': {
+    about: 'Redis SIGKILLed mid-traffic and restarted from its AOF: accepted jobs lost, 503s, archives per job',
+    run: redisCrash,
   },
   sigterm: {
     about: 'SIGTERM the worker running a slow zip: exit time, the job completes on another worker',
