@@ -1,5 +1,6 @@
 import type { Drill } from './drill.js';
 import { hostileBodies } from './hostile-bodies.drill.js';
+import { readonlyReplica } from './readonly-replica.drill.js';
 import { redisCrash } from './redis-crash.drill.js';
 import { sigtermMidJob } from './sigterm.drill.js';
 
@@ -11,6 +12,10 @@ const DRILLS: Record<string, { about: string; run: Drill }> = {
   'redis-crash': {
     about: 'Redis SIGKILLed mid-traffic and restarted from its AOF: accepted jobs lost, 503s, archives per job',
     run: redisCrash,
+  },
+  'readonly-replica': {
+    about: 'API and worker pointed at a replica (READONLY): worker CPU, what a POST gets',
+    run: readonlyReplica,
   },
   sigterm: {
     about: 'SIGTERM the worker running a slow zip: exit time, the job completes on another worker',
