@@ -1,26 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ListMultipartUploadsCommand } from '@aws-sdk/client-s3';
 import { spawnTs, type TsChild } from '../fixtures/child-process.js';
 import { compileOnce } from '../fixtures/compile-once.js';
+import { freePort } from '../fixtures/free-port.js';
 import { LOCAL_CREDENTIALS, startLocalStack, type LocalStack } from '../local/stack.js';
 import { loadConfig, type Config } from '../shared/config.js';
 import { allQueues, closeQueues, createQueues, type FerryQueues } from '../shared/queues.js';
 import { createClients, type Clients } from '../shared/runtime.js';
 import { generateApiKey, hashApiKey } from '../shared/tenants.js';
-
-/** A free TCP port on loopback (the API process is told to listen on it). */
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 export interface FleetOptions {
   workers: number;

@@ -139,7 +139,7 @@ export function startWorkers({ config, connection, store, index, tenants, logger
         metrics,
       },
     },
-    { logger, onFinal: (job, event) => handBack.onFinal(job, event, queueDelivery), cancellations, metrics },
+    { logger, onFinal: queueDelivery, cancellations, metrics },
   );
   checkProcessors(processors, QUEUE_NAMES);
   const handBack = new ShutdownHandBack(logger);

@@ -4,7 +4,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { freePort, startOwnRedis } from '../../fixtures/redis-server.js';
+import { freePort } from '../../fixtures/free-port.js';
+import { startOwnRedis } from '../../fixtures/redis-server.js';
 import { until } from '../helpers/until.js';
 
 const cleanups: (() => Promise<unknown>)[] = [];

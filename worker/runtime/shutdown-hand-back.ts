@@ -1,7 +1,5 @@
 import { Worker, type Job, type Processor } from 'bullmq';
-import type { WebhookEvent } from '../../shared/jobs/webhook-delivery.js';
 import type { Logger } from '../../shared/logger.js';
-import type { FinalStateListener } from './final-state.js';
 
 /** The abort reason of jobs stopped by the shutdown deadline (beside `cancelled`, a client's request). */
 export const SHUTDOWN_REASON = 'shutdown';
@@ -9,7 +7,7 @@ export const SHUTDOWN_REASON = 'shutdown';
 /**
  * Hands running jobs back to the queue when the shutdown deadline passes. The jobs are aborted through their
  * BullMQ signal; a job that unwinds because of it is not failed (nor counted as an attempt, nor announced by a
- * `job.failed` webhook) but thrown back as BullMQ's rate-limit error, which moves it from active back to wait
+ * `job.failed` webhook: defineProcessor rethrows a shutdown abort before its final-state listener) but thrown back as BullMQ's rate-limit error, which moves it from active back to wait
  * at once, so another worker takes it without waiting for its lock to expire.
  */
 export class ShutdownHandBack {
@@ -37,11 +35,5 @@ export class ShutdownHandBack {
         throw Worker.RateLimitError();
       }
     };
-  }
-
-  /** The processors' final-state listener: a failure caused by the hand-back is not final, so nothing is sent. */
-  onFinal(job: Job, event: WebhookEvent, next: FinalStateListener): Promise<void> {
-    if (this.started && event === 'job.failed') return Promise.resolve();
-    return next(job, event);
   }
 }
