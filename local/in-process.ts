@@ -54,7 +54,17 @@ export interface Ferry {
 
 /** Builds the clients and queues once, then the API and workers on them: the one in-process composition. */
 export async function startFerry(o: FerryOptions): Promise<Ferry> {
-  const { config, tenants, logger } = o;
+  const { tenants, logger } = o;
+  let config = o.config;
+  let http: HttpServer | undefined;
+  let app: express.Express | undefined;
+  if (o.api !== false) {
+    // Listen first: with no PUBLIC_URL, links the API and the workers mint point at this server's own address.
+    app = express();
+    app.disable('x-powered-by');
+    http = await listen(app, config.PORT, config.HOST, httpTimeouts(config));
+    config = { ...config, PUBLIC_URL: config.PUBLIC_URL ?? http.url };
+  }
   const clients = createClients(config, o.name ?? 'ferry', { credentials: o.credentials });
   const createdMediaTable = o.ensureMediaTable ? await clients.index.ensureTable() : false;
   const queues = createQueues(clients.redis, config);
@@ -73,9 +83,8 @@ export async function startFerry(o: FerryOptions): Promise<Ferry> {
     return running;
   };
   if (o.workers !== false) startWorker();
-  let http: HttpServer | undefined;
   let api: { clients: Clients; queues: FerryQueues } | undefined;
-  if (o.api !== false) {
+  if (app) {
     // The API's Redis connection fails fast (503) while Redis is away, as in api/server.ts; workers' waits.
     const apiClients = createClients(config, `${o.name ?? 'ferry'}-api`, {
       credentials: o.credentials,
@@ -86,11 +95,8 @@ export async function startFerry(o: FerryOptions): Promise<Ferry> {
     if (apiClients.redis.status !== 'ready') await once(apiClients.redis, 'ready');
     api = { clients: apiClients, queues: createQueues(apiClients.redis, config) };
     logQueueErrors(api.queues, new RateLimitedLog(logger, 'Redis error on a queue handle'));
-    const app = express();
-    app.disable('x-powered-by');
     if (o.before) app.use(...o.before);
     app.use(createApp(createApiDeps({ config, clients: api.clients, queues: api.queues, tenants, logger })));
-    http = await listen(app, config.PORT, config.HOST, httpTimeouts(config));
   }
   return {
     config,

@@ -72,6 +72,13 @@ export const configSchema = z.object({
   DYNAMODB_ENDPOINT: optionalUrl,
   DYNAMODB_TABLE: z.string().min(3).default('ferry-media'),
   PUBLIC_BASE_URL: optionalUrl,
+  /** Where people reach ferry's public pages (variant URLs, share pages); in-process modes default to their own address. */
+  PUBLIC_URL: optionalString.pipe(
+    z
+      .url()
+      .transform((v) => v.replace(/\/+$/, ''))
+      .optional(),
+  ),
 
   FERRY_TENANTS: optionalString,
   FERRY_TENANTS_FILE: optionalString,
