@@ -3,7 +3,7 @@ import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { ListMultipartUploadsCommand } from '@aws-sdk/client-s3';
+import { ListMultipartUploadsCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { spawnTs, type TsChild } from '../fixtures/child-process.js';
 import { compileOnce } from '../fixtures/compile-once.js';
 import { freePort } from '../fixtures/free-port.js';
@@ -17,8 +17,12 @@ export interface FleetOptions {
   workers: number;
   /** Variables for every process on top of the fleet's (stack endpoints, queue prefix, tenants...). */
   env?: Record<string, string>;
+  /** Variables for the API and worker processes only, over `env` (e.g. the stack's S3 behind a proxy). */
+  processEnv?: (stack: LocalStack) => Record<string, string> | Promise<Record<string, string>>;
   /** The tenant's limits. */
   limits?: Record<string, unknown>;
+  /** More fields of the tenant (a webhook secret...). */
+  tenant?: Record<string, unknown>;
 }
 
 /**
@@ -39,6 +43,12 @@ export interface Fleet {
   /** Starts one more worker process; resolves once it has registered with the zip queue. */
   startWorker(): Promise<TsChild>;
   tempFiles(): Promise<string[]>;
+  /** POSTs a job as the drill's tenant; the answer's status and JSON body (a network error as status 0). */
+  post(path: string, body: unknown): Promise<{ status: number; body: Record<string, unknown> }>;
+  /** The tenant's job document, as GET /v1/jobs/:id answers it. */
+  job(id: string): Promise<Record<string, unknown>>;
+  /** Archive objects in the bucket, per zip job id. */
+  archivesPerJob(): Promise<Map<string, number>>;
   /** Multipart uploads still open in the bucket. */
   openUploads(): Promise<number>;
   stop(): Promise<void>;
@@ -51,7 +61,9 @@ export async function startFleet(o: FleetOptions): Promise<Fleet> {
   const tempDir = await mkdtemp(join(tmpdir(), 'ferry-drill-'));
   const apiKey = generateApiKey();
   const port = await freePort();
-  const tenants = [{ id: 'drill', apiKeys: [hashApiKey(apiKey)], limits: { allowedTypes: ['*/*'], ...o.limits } }];
+  const tenants = [
+    { id: 'drill', apiKeys: [hashApiKey(apiKey)], limits: { allowedTypes: ['*/*'], ...o.limits }, ...o.tenant },
+  ];
   const env: Record<string, string> = {
     NODE_ENV: 'production',
     LOG_LEVEL: 'warn',
@@ -77,7 +89,7 @@ export async function startFleet(o: FleetOptions): Promise<Fleet> {
   const quiet = () => undefined;
   clients.redis.on('error', quiet);
   for (const q of allQueues(queues)) q.on('error', quiet);
-  const childEnv = { PATH: process.env.PATH ?? '', ...env };
+  const childEnv = { PATH: process.env.PATH ?? '', ...env, ...(await o.processEnv?.(stack)) };
   const api = spawnTs('api', 'dist/api/server.js', { env: childEnv });
   const baseUrl = `http://127.0.0.1:${port}`;
   const workers: TsChild[] = [];
@@ -103,6 +115,36 @@ export async function startFleet(o: FleetOptions): Promise<Fleet> {
     tempDir,
     startWorker,
     tempFiles: () => readdir(tempDir, { recursive: true }),
+    async post(path, body) {
+      const res = await fetch(`${baseUrl}${path}`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+        signal: AbortSignal.timeout(10_000),
+      }).catch((err: unknown) => err as Error);
+      if (res instanceof Error) return { status: 0, body: { error: { message: res.message } } };
+      return { status: res.status, body: (await res.json().catch(() => ({}))) as Record<string, unknown> };
+    },
+    async job(id) {
+      const res = await fetch(`${baseUrl}/v1/jobs/${id}`, { headers: { authorization: `Bearer ${apiKey}` } });
+      if (!res.ok) throw new Error(`GET /v1/jobs/${id}: ${res.status} ${await res.text()}`);
+      return (await res.json()) as Record<string, unknown>;
+    },
+    async archivesPerJob() {
+      const perJob = new Map<string, number>();
+      let token: string | undefined;
+      do {
+        const page = await clients.s3.send(
+          new ListObjectsV2Command({ Bucket: bucket, Prefix: 'drill/zips/', ContinuationToken: token }),
+        );
+        for (const o of page.Contents ?? []) {
+          const id = o.Key?.split('/')[2] ?? '';
+          perJob.set(id, (perJob.get(id) ?? 0) + 1);
+        }
+        token = page.NextContinuationToken;
+      } while (token);
+      return perJob;
+    },
     openUploads: async () => {
       const out = await clients.s3.send(new ListMultipartUploadsCommand({ Bucket: bucket }));
       return out.Uploads?.length ?? 0;

@@ -18,10 +18,13 @@ export function sampleLatency(url: string, everyMs = 20) {
       running = false;
       await loop;
     },
-    p(percentile: number): number {
-      const sorted = [...samples].sort((a, b) => a - b);
-      return sorted[Math.min(sorted.length - 1, Math.floor((percentile / 100) * sorted.length))] ?? Number.NaN;
-    },
+    p: (p: number) => percentile(samples, p),
     count: () => samples.length,
   };
+}
+
+/** The `p`th percentile (0-100) of `values` in their unit; NaN when there are none. */
+export function percentile(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
 }

@@ -1,19 +1,14 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { startFileServer } from '../fixtures/file-server.js';
 import { startOwnRedis } from '../fixtures/redis-server.js';
 import type { DrillResult } from './drill.js';
 import { startFleet, until } from './fleet.js';
+import { percentile } from './latency.js';
 
 const PUMP_MS = 8000;
 const POST_EVERY_MS = 50;
 const KILL_AT_MS = 2500;
 const DOWN_FOR_MS = 2500;
-
-function p99(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor(0.99 * sorted.length))] ?? Number.NaN;
-}
 
 /**
  * Zips are posted every 50 ms for 8 s at an API and two workers on a Redis of the drill's own with AOF
@@ -81,14 +76,7 @@ export async function redisCrash(): Promise<DrillResult> {
     const final = await states();
     const lost = final.filter((s) => s === 'unknown').length;
     const completed = final.filter((s) => s === 'completed').length;
-    const listed = await fleet.clients.s3.send(
-      new ListObjectsV2Command({ Bucket: fleet.config.S3_BUCKET, Prefix: 'drill/zips/' }),
-    );
-    const perJob = new Map<string, number>();
-    for (const o of listed.Contents ?? []) {
-      const id = o.Key?.split('/')[2] ?? '';
-      perJob.set(id, (perJob.get(id) ?? 0) + 1);
-    }
+    const perJob = await fleet.archivesPerJob();
     const oneEach = accepted.filter((id) => perJob.get(id) === 1).length;
     const openUploads = await fleet.openUploads();
     // Jobs in Redis that no 202 announced: created by a request that was refused.
@@ -98,7 +86,7 @@ export async function redisCrash(): Promise<DrillResult> {
       line:
         `${answers[202] + answers[503] + answers.other} POSTs: ${answers[202]} accepted, ${answers[503]} answered 503, ` +
         `${answers.other} other; accepted jobs: ${completed} completed, ${lost} lost, ${oneEach} with exactly one archive; ` +
-        `${total - accepted.length} jobs no 202 announced; ${openUploads} open uploads; POST p99 ${p99(latencies).toFixed(0)} ms`,
+        `${total - accepted.length} jobs no 202 announced; ${openUploads} open uploads; POST p99 ${percentile(latencies, 99).toFixed(0)} ms`,
       problems: others.slice(0, 5),
       ok:
         lost === 0 &&

@@ -2,7 +2,10 @@ import type { Drill } from './drill.js';
 import { hostileBodies } from './hostile-bodies.drill.js';
 import { readonlyReplica } from './readonly-replica.drill.js';
 import { redisCrash } from './redis-crash.drill.js';
+import { s3Outage } from './s3-outage.drill.js';
 import { sigtermMidJob } from './sigterm.drill.js';
+import { soak } from './soak.drill.js';
+import { webhookOutage } from './webhook-outage.drill.js';
 
 const DRILLS: Record<string, { about: string; run: Drill }> = {
   'hostile-bodies': {
@@ -17,9 +20,21 @@ const DRILLS: Record<string, { about: string; run: Drill }> = {
     about: 'API and worker pointed at a replica (READONLY): worker CPU, what a POST gets',
     run: readonlyReplica,
   },
+  's3-outage': {
+    about: 'S3 goes away under six uploads for longer than the retries: failures, uploads left open, the janitor',
+    run: s3Outage,
+  },
+  soak: {
+    about: 'forty zips while a worker is SIGKILLed and restarted four times: archives per job, uploads, temp files',
+    run: soak,
+  },
   sigterm: {
     about: 'SIGTERM the worker running a slow zip: exit time, the job completes on another worker',
     run: sigtermMidJob,
+  },
+  'webhook-outage': {
+    about: 'ten jobs finish while their webhook receivers are down, one comes back: every webhook state terminal',
+    run: webhookOutage,
   },
 };
 

@@ -93,6 +93,8 @@ export const configSchema = z.object({
   WORKER_LOCK_DURATION_MS: int(30_000, 1000),
   /** How often workers look for jobs whose worker died (BullMQ stalled-job check). */
   WORKER_STALLED_INTERVAL_MS: int(30_000, 500),
+  /** How many times a job may lose its worker (SIGKILL, OOM, lost lock) and be taken over before it is failed. */
+  WORKER_MAX_STALLED_COUNT: int(2, 0, 100),
   /** On SIGTERM, how long running jobs may take to finish before they are handed back to the queue. */
   WORKER_SHUTDOWN_TIMEOUT_MS: int(30_000, 0),
   DOWNLOAD_CONCURRENCY: int(8, 1, 256),

@@ -154,6 +154,7 @@ export function startWorkers({ config, connection, store, index, tenants, logger
       concurrency: config.WORKER_CONCURRENCY,
       lockDuration: config.WORKER_LOCK_DURATION_MS,
       stalledInterval: config.WORKER_STALLED_INTERVAL_MS,
+      maxStalledCount: config.WORKER_MAX_STALLED_COUNT,
       settings: SETTINGS[queue],
     });
     worker.on('error', (err) =>

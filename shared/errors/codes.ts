@@ -51,6 +51,10 @@ export const ERROR_CODES = {
   invalid_job: { retry: 'never', description: 'The queued payload does not match its contract.' },
   cancelled: { retry: 'never', description: 'Cancelled by the client.' },
   no_files: { retry: 'never', description: 'None of the job’s URLs could be fetched.' },
+  worker_lost: {
+    retry: 'never',
+    description: 'The job’s worker died (SIGKILL, OOM, a lock not renewed) more often than WORKER_MAX_STALLED_COUNT.',
+  },
 
   // One URL's failures (a job's `failures`, an ingest item's `error`, or the job's error with onError=fail).
   http_error: {
@@ -65,6 +69,10 @@ export const ERROR_CODES = {
   too_many_redirects: { retry: 'never', description: 'More redirects than FETCH_MAX_REDIRECTS.' },
   network_error: { retry: 'yes', description: 'The connection failed or was reset.' },
   checksum_mismatch: { retry: 'never', description: 'S3 stored other bytes than were downloaded.' },
+  storage_unavailable: {
+    retry: 'yes',
+    description: 'S3 or DynamoDB did not answer, answered 5xx or throttled, after the SDK’s own retries.',
+  },
 
   // Webhook deliveries.
   webhook_unreachable: { retry: 'yes', description: 'The receiver could not be reached.' },

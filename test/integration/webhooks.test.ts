@@ -290,7 +290,11 @@ describe('webhooks of jobs that end without the processor finishing them', () =>
     queueDeliveryOnStalledFailure(zipWorker, webhookDeliveryQueuer(quiet.queues.webhook), createLogger('silent'));
     try {
       const doc = await webhookSettled(quiet, id);
-      expect(doc).toMatchObject({ state: 'failed', webhook: { url, state: 'delivered', attempts: 1 } });
+      expect(doc).toMatchObject({
+        state: 'failed',
+        error: { code: 'worker_lost' },
+        webhook: { url, state: 'delivered', attempts: 1 },
+      });
       expect(deliveries).toHaveLength(1);
       expectSigned(deliveries[0]!);
       const body = JSON.parse(deliveries[0]!.body);

@@ -41,20 +41,22 @@ function child(env: Record<string, string> = {}): ChildWorker {
   return c;
 }
 
-/** A route whose first request gets its headers and `head` of the body, then nothing more; later requests get it all. */
-function stuckFile(path: string, body: Buffer, head = 0) {
-  let arrived = false;
+/**
+ * A route whose first `stuck` requests get their headers and `head` of the body, then nothing more; later
+ * requests get it all.
+ */
+function stuckFile(path: string, body: Buffer, head = 0, stuck = 1) {
+  let requests = 0;
   files.route(path, (_req, res) => {
     res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': body.length });
-    if (!arrived) {
-      arrived = true;
+    if (++requests <= stuck) {
       held.add(res);
       if (head > 0) res.write(body.subarray(0, head));
       return;
     }
     res.end(body);
   });
-  return { arrived: () => arrived };
+  return { arrived: () => requests > 0, requests: () => requests };
 }
 
 async function zipKeys(jobId: string) {
@@ -127,6 +129,29 @@ describe('worker faults', () => {
     expect(await h.tempFiles()).toEqual([]);
     b.process.kill('SIGTERM');
     expect(await b.exited).toBe(0);
+  });
+
+  it('a job that loses two workers in a row (SIGKILL) is taken over twice and completes with one archive', async () => {
+    const body = Buffer.concat([solidPng(4, 4, [8, 8, 8]), randomBytes(MiB)]);
+    const gate = stuckFile('/twice/part.png', body, 0, 2);
+    const res = await h.request('POST', '/v1/zips', {
+      body: { filename: 'twice', urls: [files.url('/twice/part.png')] },
+    });
+    expect(res.status).toBe(202);
+    for (const run of [1, 2]) {
+      const c = child();
+      await until(() => gate.requests() === run, `run ${run} to start the download`, 30_000);
+      c.process.kill('SIGKILL');
+      expect(await c.exited).toBe('SIGKILL');
+    }
+    const last = child();
+    const job = await h.waitForJob(res.body.id, { timeoutMs: 30_000 });
+    // With BullMQ's default maxStalledCount of 1 the second stall failed the job.
+    expect(job.state, JSON.stringify(job.error)).toBe('completed');
+    expect(gate.requests()).toBe(3);
+    expect(await zipKeys(res.body.id)).toHaveLength(1);
+    last.process.kill('SIGTERM');
+    expect(await last.exited).toBe(0);
   });
 
   it('a worker logs its effective settings at start and warns when no tenants are configured', async () => {

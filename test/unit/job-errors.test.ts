@@ -24,6 +24,33 @@ describe('toJobError', () => {
     expect(parseFailure(odd.message)).toEqual({ code: 'internal_error', message: 'S3 said no' });
   });
 
+  it('names a storage outage (no answer, 5xx, throttling) but not a refusal (403, 404)', () => {
+    const sdkError = (name: string, message: string, httpStatusCode?: number) =>
+      Object.assign(new Error(message), { name, $metadata: { httpStatusCode, attempts: 3 } });
+    const reset = toJobError(sdkError('TimeoutError', 'read ECONNRESET'));
+    expect(reset).toBeInstanceOf(RetryJobError);
+    expect(parseFailure(reset.message)).toEqual({
+      code: 'storage_unavailable',
+      message: 'Storage unreachable (3 tries): read ECONNRESET',
+    });
+    expect(parseFailure(toJobError(sdkError('InternalError', 'We hit a snag', 500)).message)?.code).toBe(
+      'storage_unavailable',
+    );
+    expect(parseFailure(toJobError(sdkError('SlowDown', 'Reduce your rate', 503)).message)?.code).toBe(
+      'storage_unavailable',
+    );
+    expect(parseFailure(toJobError(sdkError('AccessDenied', 'Access Denied', 403)).message)?.code).toBe(
+      'internal_error',
+    );
+    expect(parseFailure(toJobError(new Error('read ECONNRESET')).message)?.code).toBe('internal_error');
+  });
+
+  it('reads BullMQ’s stalled-job verdict as worker_lost', () => {
+    expect(parseFailure('job stalled more than allowable limit')?.code).toBe('worker_lost');
+    expect(parseFailure('job started more than allowable limit')?.code).toBe('worker_lost');
+    expect(parseFailure('job stalled, then something')?.code).toBe('internal_error');
+  });
+
   it('leaves errors already encoded for the queue as they are', () => {
     const final = failJob('webhook_gone', 'The receiver answered 410 Gone');
     const retry = new RetryJobError('webhook_http_error', 'The receiver answered 503');

@@ -2,6 +2,7 @@ import { UnrecoverableError } from 'bullmq';
 import { AppError, FetchError } from '../../shared/errors/app-error.js';
 import { ERROR_CODES, type ErrorCode } from '../../shared/errors/codes.js';
 import { formatFailure } from '../../shared/errors/job-failure.js';
+import { isStorageOutage, sdkAttempts } from '../../shared/storage/storage-errors.js';
 
 /** A failure already encoded for the queue (`code: message`) that attempts and backoff should retry. */
 export class RetryJobError extends Error {
@@ -24,7 +25,8 @@ function retries(err: AppError): boolean {
 
 /**
  * Turns an error into what BullMQ should do with the job: permanent failures (a URL that will never work,
- * every URL failed, invalid data) end it at once; anything else is retried so attempts and backoff apply.
+ * every URL failed, invalid data) end it at once; anything else is retried so attempts and backoff apply. A
+ * storage outage (S3/DynamoDB away, 5xx, throttling) is named as such rather than as an internal error.
  */
 export function toJobError(err: unknown): Error {
   if (err instanceof UnrecoverableError || err instanceof RetryJobError) return err;
@@ -33,6 +35,11 @@ export function toJobError(err: unknown): Error {
     return retries(err) ? new RetryJobError(err.code, message, { cause: err }) : failJob(err.code, message);
   }
   const message = err instanceof Error ? err.message : String(err);
+  if (isStorageOutage(err)) {
+    const attempts = sdkAttempts(err);
+    const tried = attempts === undefined ? '' : ` (${attempts} ${attempts === 1 ? 'try' : 'tries'})`;
+    return new RetryJobError('storage_unavailable', `Storage unreachable${tried}: ${message}`, { cause: err });
+  }
   return new RetryJobError('internal_error', message, { cause: err });
 }
 

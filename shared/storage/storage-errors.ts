@@ -1,0 +1,36 @@
+/** AWS error names that mean "slow down", whatever the service: retried like an outage. */
+const THROTTLING = new Set([
+  'SlowDown',
+  'Throttling',
+  'ThrottlingException',
+  'ThrottledException',
+  'RequestLimitExceeded',
+  'TooManyRequestsException',
+  'ProvisionedThroughputExceededException',
+  'RequestThrottled',
+]);
+
+interface SdkError {
+  name?: string;
+  $metadata: { httpStatusCode?: number; attempts?: number };
+}
+
+function isSdkError(err: unknown): err is SdkError {
+  return typeof err === 'object' && err !== null && typeof (err as SdkError).$metadata === 'object';
+}
+
+/**
+ * Whether an AWS SDK error (S3, DynamoDB) means the store is away or overloaded rather than refusing the
+ * request: no answer at all (connection refused or reset, timeout), a 5xx, or throttling. The SDK has already
+ * retried it by then (`$metadata.attempts`).
+ */
+export function isStorageOutage(err: unknown): boolean {
+  if (!isSdkError(err)) return false;
+  const status = err.$metadata.httpStatusCode;
+  return status === undefined || status >= 500 || THROTTLING.has(err.name ?? '');
+}
+
+/** How many times the SDK tried before it gave up, when it says. */
+export function sdkAttempts(err: unknown): number | undefined {
+  return isSdkError(err) ? err.$metadata.attempts : undefined;
+}
