@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { buildJobDocument, jobDocumentSchema } from '../../shared/jobs/job-document.js';
 import { findJob } from '../jobs/find-job.js';
+import { notifyStatus } from '../jobs/notify-status.js';
 import { webhookStatus } from '../jobs/webhook-status.js';
 import { ERRORS, jobIdParams, json } from '../openapi/common.js';
 import { defineRoute } from '../route.js';
@@ -17,6 +18,8 @@ export const getJobRoute = defineRoute({
       });
       const webhook = await webhookStatus(queues.webhook, job);
       if (webhook) doc.webhook = webhook;
+      const notify = await notifyStatus(queues.mail, job);
+      if (notify) doc.notify = notify;
       // The document carries a presigned URL: no cache may keep it.
       res.set('Cache-Control', 'no-store').json(doc);
     },
