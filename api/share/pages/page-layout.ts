@@ -14,6 +14,7 @@ body { margin: 0; background: var(--bg); color: var(--fg); line-height: 1.5;
   font: 16px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif; }
 main { max-width: 44rem; margin: 0 auto; padding: 1.5rem 1rem 3rem; }
 .card { background: var(--card); border: 1px solid var(--line); border-radius: 12px; padding: 1.5rem; }
+.card > :last-child { margin-bottom: 0; }
 h1 { font-size: 1.5rem; line-height: 1.25; margin: 0 0 .25rem; overflow-wrap: anywhere; }
 p { margin: 0 0 1rem; }
 .from { color: var(--muted); margin-bottom: 1.25rem; }
@@ -24,7 +25,8 @@ p { margin: 0 0 1rem; }
   padding: .75rem 1.5rem; font: inherit; font-weight: 600; text-decoration: none; cursor: pointer; }
 .button:hover, .button:focus-visible { filter: brightness(1.08); }
 .button:focus-visible, input:focus-visible { outline: 3px solid var(--accent); outline-offset: 2px; }
-.note { color: var(--muted); font-size: .9rem; margin-top: .75rem; }
+.actions { display: flex; flex-wrap: wrap; align-items: center; gap: .5rem 1rem; margin-bottom: .5rem; }
+.note { color: var(--muted); font-size: .9rem; margin: 0; }
 details { margin-top: 1.5rem; border-top: 1px solid var(--line); padding-top: 1rem; }
 summary { cursor: pointer; font-weight: 600; }
 .files { max-height: min(60vh, 30rem); overflow: auto; margin-top: .75rem; border: 1px solid var(--line);
@@ -43,6 +45,12 @@ input[type=password] { width: 100%; font: inherit; padding: .65rem .75rem; borde
   border: 1px solid var(--line); background: var(--bg); color: var(--fg); }
 .error { color: var(--bad); font-weight: 600; }
 footer { color: var(--muted); font-size: .8rem; text-align: center; margin-top: 1.5rem; }
+@media (max-width: 30rem) {
+  main { padding: 1rem .75rem 2rem; }
+  .card { padding: 1.1rem; }
+  .actions .button, form .button { flex: 1 1 100%; text-align: center; }
+  th, td { padding: .45rem .6rem; }
+}
 `;
 
 /** Every share page's frame: semantic, readable on a phone, light and dark, nothing to execute. */

@@ -11,6 +11,8 @@ export interface SharePageFacts {
   downloadsLeft?: number;
 }
 
+const NAMES = new Intl.Collator('en', { numeric: true, sensitivity: 'base' });
+
 /** Lists opened by default up to this many files; longer ones start folded (they scroll either way). */
 const OPEN_UP_TO = 100;
 
@@ -18,7 +20,9 @@ const OPEN_UP_TO = 100;
 export function sharePage({ token, sender, result, downloadsLeft }: SharePageFacts): string {
   const total = result.entries.reduce((sum, e) => sum + e.size, 0);
   const count = plural(result.entries.length, 'file');
-  const rows = result.entries.map(
+  // By name, numbers in order (page-2 before page-10): the archive's own order is the order downloads finished.
+  const sorted = [...result.entries].sort((a, b) => NAMES.compare(a.name, b.name));
+  const rows = sorted.map(
     (e) =>
       html`<tr>
         <td class="name">${e.name}</td>
@@ -36,9 +40,10 @@ export function sharePage({ token, sender, result, downloadsLeft }: SharePageFac
 <li><strong>${formatBytes(total)}</strong> in all</li>
 <li>Available until <strong><time datetime="${result.expiresAt}">${formatDate(result.expiresAt)}</time></strong></li>
 </ul>
-<p><a class="button" href="/s/${token}/download" rel="nofollow">Download</a></p>
-<p class="note">One zip file, ${formatBytes(result.size)}.</p>
-${left}
+<div class="actions">
+<a class="button" href="/s/${token}/download" rel="nofollow">Download</a>
+<p class="note">One zip file, ${formatBytes(result.size)}${left}</p>
+</div>
 <details${result.entries.length <= OPEN_UP_TO ? html` open` : ''}>
 <summary>${count} in this archive</summary>
 <div class="files" role="region" aria-label="Files" tabindex="0">
