@@ -32,7 +32,16 @@ export function createJobRoute(kind: JobKind): Route {
         res.on('finish', () => {
           if (res.statusCode === 202) metrics.jobsCreated.inc({ type: kind.type });
         });
-        await enqueueJob({ req, res, queues, idempotency, type: kind.type as JobType, tenant: tenant.id, data });
+        await enqueueJob({
+          req,
+          res,
+          queues,
+          idempotency,
+          type: kind.type as JobType,
+          tenant: tenant.id,
+          data,
+          idempotencyBody: kind.idempotencyBody?.(raw) ?? raw,
+        });
       },
     ],
     docs: {

@@ -11,14 +11,14 @@ import { defineRoute } from '../route.js';
 export const deleteArchiveRoute = defineRoute({
   method: 'delete',
   path: '/v1/jobs/:id/archive',
-  handlers: ({ queues, store, shares }) => [
+  handlers: ({ queues, store, shares, config }) => [
     async (req, res) => {
       const { id, type, job, state } = await findJob(req, queues);
       if (type !== 'zip') throw new NotFoundError('Only zip jobs have an archive');
       if (state !== 'completed') throw new AppError('archive_not_ready', `The job is ${state}: it has no archive`);
       const result = zipJob.result.parse(job.returnvalue);
       // The share first: from this moment the page says withdrawn, even while the delete is on its way.
-      await shares.withdraw(id);
+      await shares.withdraw(id, config.JOB_RETENTION_SECONDS);
       await store.delete(result.key);
       res.status(204).end();
     },
@@ -28,7 +28,11 @@ export const deleteArchiveRoute = defineRoute({
     summary: 'Delete a finished zip’s archive now and withdraw its share page',
     requestParams: { path: jobIdParams },
     responses: {
-      204: { description: 'Deleted (or already gone); the share page now says the files were withdrawn (410).' },
+      204: {
+        description:
+          'Deleted (or already gone); the share page now says the files were withdrawn (410), and the job shows ' +
+          '`result.withdrawnAt` instead of a `downloadUrl`.',
+      },
       404: ERRORS[404],
       409: error('The job has not completed, so it has no archive (code `archive_not_ready`).'),
     },

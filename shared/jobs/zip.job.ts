@@ -163,6 +163,9 @@ export const zipResultViewSchema = zipJobResultSchema.extend({
   downloadUrl: z.string().optional().meta({
     description: 'Presigned GET of the archive, minted on every read; absent once the archive has expired.',
   }),
+  withdrawnAt: z.iso.datetime().optional().meta({
+    description: 'When `DELETE /v1/jobs/:id/archive` deleted the archive; there is no `downloadUrl` from then on.',
+  }),
   downloadUrlExpiresAt: z.iso
     .datetime()
     .optional()
@@ -212,6 +215,12 @@ export const zipJob = defineJobKind({
   data: zipJobDataSchema,
   result: zipJobResultSchema,
   files: (body) => longestArray(body, ['files', 'urls']),
+  idempotencyBody(body) {
+    const share = body.share;
+    if (typeof share !== 'object' || share === null || !('password' in share)) return body;
+    const { password: _password, ...rest } = share as Record<string, unknown>;
+    return { ...body, share: { ...rest, password: '(not compared)' } };
+  },
   async toData(body, { tenant, config }) {
     const options = body.options ?? { compression: 'auto', onError: 'fail', manifest: false };
     const share = body.share ?? (body.notify ? {} : undefined);

@@ -44,7 +44,7 @@ return n
  * The share index in Redis, under the queue prefix like every key ferry owns (one hash tag in cluster mode):
  * `<prefix>:share:<sha256(token)>` -> the record, `<prefix>:share-job:<jobId>` -> the token (so a zip job run
  * twice keeps one link, and the archive's owner can withdraw it), `<prefix>:share-downloads:<sha256(token)>` ->
- * downloads so far.
+ * downloads so far, `<prefix>:archive-withdrawn:<jobId>` -> when its archive was deleted.
  */
 export class ShareStore {
   constructor(
@@ -84,17 +84,26 @@ export class ShareStore {
     return parsed.success ? parsed.data : undefined;
   }
 
-  /** Marks the job's share withdrawn (its page then says 410); false when the job has no share. */
-  async withdraw(jobId: string, now = new Date()): Promise<boolean> {
+  private withdrawnKey(jobId: string): string {
+    return `${this.prefix}:archive-withdrawn:${jobId}`;
+  }
+
+  /**
+   * Records that the job's archive was withdrawn (kept `ttlSeconds`: as long as the job) and marks its share, if
+   * it has one, withdrawn: its page then says 410. Withdrawing again keeps the first time.
+   */
+  async withdraw(jobId: string, ttlSeconds: number, now = new Date()): Promise<void> {
+    await this.redis.set(this.withdrawnKey(jobId), now.toISOString(), 'EX', Math.max(1, ttlSeconds), 'NX');
     const token = await this.redis.get(this.jobKey(jobId));
-    if (token === null) return false;
-    const record = await this.get(token);
-    if (!record) return false;
-    if (record.withdrawnAt === undefined) {
-      const withdrawn: ShareRecord = { ...record, withdrawnAt: now.toISOString() };
-      await this.redis.set(this.recordKey(token), JSON.stringify(withdrawn), 'KEEPTTL');
-    }
-    return true;
+    const record = token === null ? undefined : await this.get(token);
+    if (token === null || !record || record.withdrawnAt !== undefined) return;
+    const withdrawn: ShareRecord = { ...record, withdrawnAt: now.toISOString() };
+    await this.redis.set(this.recordKey(token), JSON.stringify(withdrawn), 'KEEPTTL');
+  }
+
+  /** When the job's archive was withdrawn (DELETE /v1/jobs/:id/archive), if it was. */
+  async withdrawnAt(jobId: string): Promise<string | undefined> {
+    return (await this.redis.get(this.withdrawnKey(jobId))) ?? undefined;
   }
 
   /** Downloads started so far. */

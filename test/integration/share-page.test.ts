@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { canonicalJson } from '../../api/jobs/idempotency-store.js';
 import { startFileServer, type FileServer } from '../../fixtures/file-server.js';
 import { ShareStore } from '../../shared/share/share-store.js';
 import { KEY_B, startHarness, type Harness } from '../helpers/harness.js';
@@ -166,6 +167,11 @@ describe('the share page', () => {
       expect(page.body).toContain('These files were withdrawn');
     }
     expect((await h.request('DELETE', `/v1/jobs/${job.id}/archive`)).status).toBe(204);
+    // The job tells the truth too: when, and no link to an object that is gone.
+    const doc = await h.request('GET', `/v1/jobs/${job.id}`);
+    expect(doc.body.result.withdrawnAt).toEqual(expect.any(String));
+    expect(doc.body.result.downloadUrl).toBeUndefined();
+    expect(doc.body.result.shareUrl).toBe(job.result.shareUrl);
   });
 
   it('says the files expired once the archive’s expiry has passed (410)', async () => {
@@ -196,5 +202,22 @@ describe('the share page', () => {
     });
     // Nor is the password in the job's payload (Bull Board shows it).
     expect(JSON.stringify((await h.queues.zip.getJob(job.id))!.data)).not.toContain('correct horse');
+  });
+
+  it('leaves the password out of what Idempotency-Key keeps (a fast hash would give it away)', async () => {
+    const body = { filename: 'idem', urls: [files.url('/p/notes.txt')], share: { password: 'correct horse battery' } };
+    const headers = { 'idempotency-key': 'share-idem-1' };
+    const first = await h.request('POST', '/v1/zips', { body, headers });
+    expect(first.status).toBe(202);
+    const [key] = await h.clients.redis.keys(`${h.config.QUEUE_PREFIX}:idempotency:tenant-a:*`);
+    const stored = (await h.clients.redis.get(key!))!.split(' ')[0];
+    expect(stored).not.toBe(sha256(Buffer.from(canonicalJson(body))));
+    // The same request again is a replay; so is one with another password (the first job's password stands).
+    for (const password of ['correct horse battery', 'another password']) {
+      const again = await h.request('POST', '/v1/zips', { body: { ...body, share: { password } }, headers });
+      expect(again.status).toBe(200);
+      expect(again.body.id).toBe(first.body.id);
+    }
+    expect((await h.waitForJob(first.body.id)).state).toBe('completed');
   });
 });
