@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFileServer, type FileServer } from '../../fixtures/file-server.js';
+import { freePort } from '../../fixtures/free-port.js';
 import { SmtpSink, type ReceivedMail } from '../../local/smtp-sink.js';
 import { mailDeliveryId } from '../../shared/jobs/mail-delivery.js';
 import { DISPLAY_NAME_A, startHarness, type Harness } from '../helpers/harness.js';
@@ -119,6 +120,34 @@ describe('share emails', () => {
     expect(refusals.get('later@example.com')).toBe(3);
     expect(sink.to('later@example.com')).toHaveLength(1);
     expect(sink.to('refused@example.com')).toHaveLength(0);
+  });
+
+  it('retries while the SMTP server cannot be reached, and sends once it can', async () => {
+    const port = await freePort();
+    const down = await startHarness({
+      env: { SMTP_URL: `smtp://127.0.0.1:${port}`, MAIL_RETRY_DELAY_MS: '100', MAIL_MAX_ATTEMPTS: '10' },
+    });
+    let late: SmtpSink | undefined;
+    try {
+      const created = await down.request('POST', '/v1/zips', {
+        body: { filename: 'late', urls: [files.url('/m/a.txt')], notify: { email: ['late@example.com'] } },
+      });
+      expect(created.status).toBe(202);
+      const id = mailDeliveryId(created.body.id, 'late@example.com');
+      await until(async () => ((await down.queues.mail.getJob(id))?.attemptsMade ?? 0) >= 1, 'a first failed attempt');
+      const refused = (await down.queues.mail.getJob(id))!;
+      expect(refused.stacktrace.join('\n') + String(refused.failedReason)).toMatch(/mail_unreachable/);
+      late = await SmtpSink.start({ port });
+      await until(() => late!.to('late@example.com').length === 1, 'the email once the server is up');
+      const doc = await until(async () => {
+        const res = await down.request('GET', `/v1/jobs/${created.body.id}`);
+        return res.body.notify?.state === 'sent' && res.body;
+      }, 'notify sent');
+      expect(doc.notify.sent).toEqual(['late@example.com']);
+    } finally {
+      await down.close();
+      await late?.close();
+    }
   });
 
   it('refuses bad notify and share fields with details naming them', async () => {
