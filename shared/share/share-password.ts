@@ -1,8 +1,9 @@
 import { randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from 'node:crypto';
 
-// OWASP's scrypt minimum (N=2^17, r=8, p=1) costs 128 MiB and ~0.3 s per hash: too much for an API on two
-// cores that hashes on every password attempt. 2^15 (32 MiB, ~60 ms) with attempts rate-limited per share and
-// per address still leaves an offline guesser with a stolen Redis slow enough for 8+ character passwords.
+// OWASP's scrypt minimum (N=2^17, r=8, p=1) costs 128 MiB and four times the CPU of 2^15 per hash: too much for
+// an API on two cores that hashes on every password attempt. 2^15 (32 MiB; measured ~140 ms per hash on a loaded
+// 2-core machine, off the event loop) with attempts rate-limited per share and per address still leaves an
+// offline guesser with a copy of Redis slow enough for 8+ character passwords.
 const PARAMS = { N: 2 ** 15, r: 8, p: 1 } as const;
 const KEY_LENGTH = 32;
 

@@ -136,7 +136,7 @@ describe('share emails', () => {
       const id = mailDeliveryId(created.body.id, 'late@example.com');
       await until(async () => ((await down.queues.mail.getJob(id))?.attemptsMade ?? 0) >= 1, 'a first failed attempt');
       const refused = (await down.queues.mail.getJob(id))!;
-      expect(refused.stacktrace.join('\n') + String(refused.failedReason)).toMatch(/mail_unreachable/);
+      expect((refused.stacktrace ?? []).join('\n') + String(refused.failedReason)).toMatch(/mail_unreachable/);
       late = await SmtpSink.start({ port });
       await until(() => late!.to('late@example.com').length === 1, 'the email once the server is up');
       const doc = await until(async () => {
