@@ -124,6 +124,7 @@ export function startWorkers({ config, connection, store, index, tenants, logger
   const queueMails = shareMailQueuer(queues.mail);
   const mailTransport = createMailTransport(config);
   const registry = new TenantRegistry(tenants);
+  const shares = new ShareStore(connection, config.QUEUE_PREFIX);
   const processors = createProcessors(
     {
       store,
@@ -137,11 +138,11 @@ export function startWorkers({ config, connection, store, index, tenants, logger
       fetchRetries: config.FETCH_RETRIES,
       fetchRetryDelayMs: config.FETCH_RETRY_DELAY_MS,
       share: {
-        shares: new ShareStore(connection, config.QUEUE_PREFIX),
+        shares,
         publicUrl: config.PUBLIC_URL,
         keepAfterExpirySeconds: config.JOB_RETENTION_SECONDS,
       },
-      mail: { transport: mailTransport, from: config.MAIL_FROM, tenants: registry, sources: queues },
+      mail: { transport: mailTransport, from: config.MAIL_FROM, tenants: registry, sources: queues, shares },
       webhook: {
         http,
         tenants: registry,

@@ -87,6 +87,7 @@ export const ERROR_CODES = {
   // Share emails.
   mail_rejected: { retry: 'never', description: 'The SMTP server refused the message for good (a 5xx answer).' },
   mail_deferred: { retry: 'yes', description: 'The SMTP server deferred the message (a 4xx answer).' },
+  archive_withdrawn: { retry: 'never', description: 'The archive was withdrawn before the email went out.' },
   mail_unreachable: { retry: 'yes', description: 'The SMTP server could not be reached or dropped the connection.' },
 
   // verifyWebhook's verdicts, for receivers (answer them with a 4xx).

@@ -16,6 +16,7 @@ beforeAll(async () => {
   sink = await SmtpSink.start({
     onRecipient(address) {
       if (address.startsWith('refused@')) return { code: 550, message: '5.1.1 No such user here' };
+      if (address.startsWith('held@')) return { code: 452, message: '4.2.2 Mailbox full' };
       if (address.startsWith('later@')) {
         const n = (refusals.get(address) ?? 0) + 1;
         refusals.set(address, n);
@@ -120,6 +121,18 @@ describe('share emails', () => {
     expect(refusals.get('later@example.com')).toBe(3);
     expect(sink.to('later@example.com')).toHaveLength(1);
     expect(sink.to('refused@example.com')).toHaveLength(0);
+  });
+
+  it('sends nothing about an archive withdrawn while its email was being retried', async () => {
+    const job = await zipWith({ email: ['held@example.com'] });
+    const id = mailDeliveryId(job.id, 'held@example.com');
+    await until(async () => ((await h.queues.mail.getJob(id))?.attemptsMade ?? 0) >= 1, 'a deferred attempt');
+    expect((await h.request('DELETE', `/v1/jobs/${job.id}/archive`)).status).toBe(204);
+    await until(async () => (await h.queues.mail.getJobState(id)) === 'failed', 'the email to be given up');
+    expect((await h.queues.mail.getJob(id))!.failedReason).toMatch(/^archive_withdrawn: /);
+    const doc = await h.request('GET', `/v1/jobs/${job.id}`);
+    expect(doc.body.notify).toEqual({ state: 'failed', sent: [], failed: ['held@example.com'] });
+    expect(sink.to('held@example.com')).toHaveLength(0);
   });
 
   it('retries while the SMTP server cannot be reached, and sends once it can', async () => {

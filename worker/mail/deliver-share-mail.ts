@@ -2,6 +2,7 @@ import type { Transporter } from 'nodemailer';
 import { mailDeliveryId, type MailJobData, type MailJobResult } from '../../shared/jobs/mail-delivery.js';
 import { zipJob } from '../../shared/jobs/zip.job.js';
 import type { JobQueues } from '../../shared/queues.js';
+import type { ShareStore } from '../../shared/share/share-store.js';
 import type { TenantRegistry } from '../../shared/tenants.js';
 import { failJob, RetryJobError } from '../runtime/job-errors.js';
 import { sendMail } from './send-mail.js';
@@ -15,6 +16,8 @@ export interface DeliverShareMailDeps {
   tenants: TenantRegistry;
   /** The job kinds' queues, to read the zip job an email is about. */
   sources: JobQueues;
+  /** To send nothing about an archive that was withdrawn in the meantime. */
+  shares: ShareStore;
 }
 
 /** How long to wait for the zip job's own move to completed, which lands just after the emails are queued. */
@@ -45,6 +48,9 @@ export async function deliverShareMail(deps: DeliverShareMailDeps, data: MailJob
   }
   const { shareUrl } = result.data;
   if (shareUrl === undefined) throw failJob('invalid_job', `Job ${data.jobId} has no share link`);
+  if ((await deps.shares.withdrawnAt(data.jobId)) !== undefined) {
+    throw failJob('archive_withdrawn', `The archive of ${data.jobId} was withdrawn`);
+  }
   const tenant = deps.tenants.get(data.tenant);
   const sender = tenant?.displayName ?? data.tenant;
   const mail = composeShareMail({
