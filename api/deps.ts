@@ -4,6 +4,7 @@ import type { Config } from '../shared/config.js';
 import type { Logger } from '../shared/logger.js';
 import type { FerryQueues } from '../shared/queues.js';
 import type { Clients } from '../shared/runtime.js';
+import { ShareStore } from '../shared/share/share-store.js';
 import type { MediaIndex } from '../shared/storage/media-index.js';
 import type { ObjectStore } from '../shared/storage/object-store.js';
 import { TenantRegistry, type Tenant } from '../shared/tenants.js';
@@ -31,7 +32,14 @@ export interface ApiDeps {
   /** This process's metrics, and the fleet's counters the workers keep in Redis. */
   metrics: ApiMetrics;
   fleet: WorkerMetrics;
+  /** The share index (tokens -> jobs, download counts). */
+  shares: ShareStore;
+  /** Password attempts on share pages, counted per share and per client address. */
+  shareAttempts: JobRateLimiter;
 }
+
+/** The window share password attempts are counted over. */
+export const SHARE_ATTEMPT_WINDOW_MS = 15 * 60_000;
 
 export interface ApiDepsInput {
   config: Config;
@@ -58,5 +66,8 @@ export function createApiDeps({ config, clients, queues, tenants, logger }: ApiD
     limiter: new JobRateLimiter(clients.redis, prefix),
     metrics: createApiMetrics(queues),
     fleet: new WorkerMetrics(clients.redis, prefix),
+    shares: new ShareStore(clients.redis, prefix),
+    // The jobs' sliding-log limiter, in a namespace of its own and over 15 minutes.
+    shareAttempts: new JobRateLimiter(clients.redis, `${prefix}:share-password`, SHARE_ATTEMPT_WINDOW_MS),
   };
 }

@@ -20,6 +20,8 @@ const tenantSchema = z.strictObject({
     .regex(/^whsec_[A-Za-z0-9+/=]+$/, 'must be whsec_<base64>')
     .optional(),
   limits: limitsSchema.optional(),
+  /** Shown as the sender on share pages and in share emails (the tenant id when absent). */
+  displayName: z.string().trim().min(1).max(100).optional(),
 });
 
 export type TenantLimits = Required<z.infer<typeof limitsSchema>>;
@@ -30,6 +32,7 @@ export interface Tenant {
   apiKeyHashes: string[];
   webhookSecret?: string;
   limits: TenantLimits;
+  displayName?: string;
 }
 
 export function hashApiKey(key: string): string {
@@ -93,6 +96,7 @@ export function loadTenants(config: Config): Tenant[] | undefined {
     apiKeyHashes: t.apiKeys,
     webhookSecret: t.webhookSecret,
     limits: { ...defaults, ...t.limits },
+    displayName: t.displayName,
   }));
 }
 
