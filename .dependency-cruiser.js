@@ -42,7 +42,7 @@ export default {
         'local stack, tests or benchmarks, or every side would pull in the others.',
       severity: 'error',
       from: { path: '^shared/' },
-      to: { path: '^(api|worker|cli|local|test|bench|fixtures|examples)/' },
+      to: { path: '^(api|media|worker|cli|local|test|bench|fixtures|examples)/' },
     },
     {
       name: 'api-not-worker',
@@ -52,7 +52,7 @@ export default {
         'stack, tests or benchmarks.',
       severity: 'error',
       from: { path: '^api/' },
-      to: { path: '^(worker|cli|local|test|bench)/' },
+      to: { path: '^(worker|media|cli|local|test|bench)/' },
     },
     {
       name: 'worker-not-api',
@@ -61,7 +61,16 @@ export default {
         'the local stack, tests or benchmarks.',
       severity: 'error',
       from: { path: '^worker/' },
-      to: { path: '^(api|cli|local|test|bench)/' },
+      to: { path: '^(api|media|cli|local|test|bench)/' },
+    },
+    {
+      name: 'media-only-shared',
+      comment:
+        'The media process serves variant URLs on its own (rendering must not slow the job API): it builds on ' +
+        'shared/ (config, tenants, storage, the variant contract) and npm packages, never on the API or a worker.',
+      severity: 'error',
+      from: { path: '^media/' },
+      to: { path: '^(api|worker|cli|local|test|bench|drill|fixtures)/' },
     },
     {
       name: 'cli-only-shared',
@@ -78,7 +87,7 @@ export default {
         'What ships (api worker shared cli local) must not depend on tests, benchmarks or their fixtures: ' +
         'those are left out of the build and the image.',
       severity: 'error',
-      from: { path: '^(api|worker|shared|cli|local)/' },
+      from: { path: '^(api|media|worker|shared|cli|local)/' },
       to: { path: '^(test|bench|drill|fixtures)/' },
     },
     {

@@ -2,6 +2,7 @@ import { jobKinds } from '../shared/jobs/registry.js';
 import { VERSION } from '../shared/version.js';
 import { cancelJobRoute } from './handlers/cancel-job.js';
 import { createJobRoute } from './handlers/create-job.js';
+import { createVariantUrlRoute } from './handlers/create-variant-url.js';
 import { getHealthRoute } from './handlers/get-health.js';
 import { getJobRoute } from './handlers/get-job.js';
 import { getLimitsRoute } from './handlers/get-limits.js';
@@ -27,6 +28,7 @@ export function apiRoutes(): Route[] {
     cancelJobRoute,
     jobEventsRoute,
     getMediaRoute,
+    createVariantUrlRoute,
     getLimitsRoute,
   ];
   let document: object | undefined;

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import type { Config } from './config.js';
 import { ConfigError } from './errors/app-error.js';
+import { PRESET_NAME, variantOptionsSchema, type VariantOptions } from './media/variant-options.js';
 
 const limitsSchema = z.strictObject({
   jobsPerMinute: z.number().int().positive().optional(),
@@ -12,6 +13,38 @@ const limitsSchema = z.strictObject({
   allowedTypes: z.array(z.string().regex(/^[a-z0-9.+-]+\/([a-z0-9.+-]+|\*)$|^\*\/\*$/i)).optional(),
 });
 
+// Media variants (DESIGN "Media variants"): the signing secrets, the watermark and the named presets.
+const mediaSecretSchema = z.string().min(16, 'must be at least 16 characters');
+const GRAVITIES = ['north', 'northeast', 'east', 'southeast', 'south', 'southwest', 'west', 'northwest', 'center'];
+const watermarkSchema = z
+  .strictObject({
+    /** A URL the tenant has ingested, or the key of an object in the bucket. */
+    url: z.url().optional(),
+    key: z.string().min(1).optional(),
+    gravity: z.enum(GRAVITIES).default('southeast'),
+    opacity: z.number().min(0).max(1).default(0.5),
+    /** The watermark's width as a fraction of the output's. */
+    scale: z.number().gt(0).max(1).default(0.25),
+  })
+  .refine((w) => (w.url === undefined) !== (w.key === undefined), 'needs exactly one of url and key');
+const mediaFields = {
+  mediaSecret: z.union([mediaSecretSchema, z.array(mediaSecretSchema).min(1)]).optional(),
+  watermark: watermarkSchema.optional(),
+  mediaPresets: z
+    .record(z.string().regex(PRESET_NAME, 'preset names match [a-z0-9-]{1,40}'), variantOptionsSchema)
+    .optional(),
+};
+
+export type Watermark = z.infer<typeof watermarkSchema>;
+
+/** A tenant's media variant settings. */
+export interface TenantMedia {
+  /** The first signs variant URLs; every one verifies them (rotation). Empty: only presets are served. */
+  secrets: string[];
+  watermark?: Watermark;
+  presets: Record<string, VariantOptions>;
+}
+
 const tenantSchema = z.strictObject({
   id: z.string().regex(/^[a-z0-9-]{1,40}$/, 'must match [a-z0-9-]{1,40}'),
   apiKeys: z.array(z.string().regex(/^[0-9a-f]{64}$/, 'must be the sha256 hex of the key')).min(1),
@@ -20,6 +53,7 @@ const tenantSchema = z.strictObject({
     .regex(/^whsec_[A-Za-z0-9+/=]+$/, 'must be whsec_<base64>')
     .optional(),
   limits: limitsSchema.optional(),
+  ...mediaFields,
 });
 
 export type TenantLimits = Required<z.infer<typeof limitsSchema>>;
@@ -30,6 +64,7 @@ export interface Tenant {
   apiKeyHashes: string[];
   webhookSecret?: string;
   limits: TenantLimits;
+  media?: TenantMedia;
 }
 
 export function hashApiKey(key: string): string {
@@ -42,6 +77,10 @@ export function generateApiKey(): string {
 
 export function generateWebhookSecret(): string {
   return `whsec_${randomBytes(24).toString('base64')}`;
+}
+
+export function generateMediaSecret(): string {
+  return `ms_${randomBytes(32).toString('base64url')}`;
 }
 
 export function defaultLimits(config: Config): TenantLimits {
@@ -93,6 +132,11 @@ export function loadTenants(config: Config): Tenant[] | undefined {
     apiKeyHashes: t.apiKeys,
     webhookSecret: t.webhookSecret,
     limits: { ...defaults, ...t.limits },
+    media: {
+      secrets: t.mediaSecret === undefined ? [] : [t.mediaSecret].flat(),
+      ...(t.watermark ? { watermark: t.watermark } : {}),
+      presets: t.mediaPresets ?? {},
+    },
   }));
 }
 
