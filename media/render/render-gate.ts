@@ -11,15 +11,16 @@ export class RenderGate {
   private running = 0;
   private readonly waiting: (() => void)[] = [];
   private readonly inFlight = new Map<string, Promise<unknown>>();
+  private started = 0;
 
   constructor(
     private readonly concurrency: number,
     private readonly queue: number,
   ) {}
 
-  /** Renders now, waiting, or in the queue. */
-  get load(): { running: number; waiting: number } {
-    return { running: this.running, waiting: this.waiting.length };
+  /** Renders running and waiting for a slot now, and renders started since the process began. */
+  get load(): { running: number; waiting: number; started: number } {
+    return { running: this.running, waiting: this.waiting.length, started: this.started };
   }
 
   run<T>(key: string, work: () => Promise<T>): Promise<T> {
@@ -30,6 +31,7 @@ export class RenderGate {
         details: { retryAfter: BUSY_RETRY_AFTER_SECONDS },
       });
     }
+    this.started++;
     const task = this.withSlot(work).finally(() => this.inFlight.delete(key));
     this.inFlight.set(key, task);
     return task;

@@ -4,6 +4,7 @@ import { originalKey } from '../../shared/media/media-keys.js';
 import type { MediaSource } from '../../shared/media/variant-path.js';
 import type { MediaDeps } from '../media-deps.js';
 import { setImmutable } from './cache-headers.js';
+import { notModified } from './not-modified.js';
 import { sendStream } from './send-stream.js';
 
 /** The stored original itself, with Range (one range; 206, or 416 when it lies outside the object). */
@@ -20,7 +21,7 @@ export async function serveOriginal(
   const etag = `"${source.sha256}"`;
   setImmutable(res, head.contentType ?? 'application/octet-stream', etag);
   res.setHeader('Accept-Ranges', 'bytes');
-  if (req.fresh) {
+  if (notModified(req, etag)) {
     res.status(304).end();
     return;
   }

@@ -10,6 +10,7 @@ import type { MediaDeps } from '../media-deps.js';
 import { renderVariant } from '../render/render-variant.js';
 import { IMMUTABLE, setImmutable } from './cache-headers.js';
 import { negotiateFormat } from './negotiate-format.js';
+import { notModified } from './not-modified.js';
 import { sendStream } from './send-stream.js';
 import { variantHash } from './variant-hash.js';
 
@@ -50,9 +51,10 @@ export async function serveVariant(
   const hash = variantHash(source.sha256, options, format, wm);
   const { contentType, ext } = OUTPUT_TYPES[format];
   const key = variantKey(config.S3_KEY_PREFIX, tenant.id, source.sha256, hash, ext);
-  setImmutable(res, contentType, `"${hash}"`);
+  const etag = `"${hash}"`;
+  setImmutable(res, contentType, etag);
   if (options.format === 'auto') res.setHeader('Vary', 'Accept');
-  if (req.fresh) {
+  if (notModified(req, etag)) {
     res.status(304).end();
     return;
   }
