@@ -20,7 +20,7 @@ const scaled = (src: Size, scale: number): Size => ({
 function fitted(src: Size, box: Size, fit: Fit): Size {
   if (fit === 'inside') return scaled(src, Math.min(box.width / src.width, box.height / src.height));
   if (fit === 'outside') return scaled(src, Math.max(box.width / src.width, box.height / src.height));
-  return box;
+  return { width: box.width, height: box.height };
 }
 
 /**

@@ -93,8 +93,10 @@ export function parseSpec(segment: string): VariantSpec {
       raw[field] = true;
     } else if (field === 'fit' || field === 'format') {
       raw[field] = value;
+    } else if (/^[1-9][0-9]{0,5}$/.test(value ?? '')) {
+      raw[field] = Number(value);
     } else {
-      raw[field] = /^[1-9][0-9]{0,5}$/.test(value ?? '') ? Number(value) : value;
+      problems.push({ field, message: 'must be a positive integer without leading zeros' });
     }
   }
   if (problems.length > 0) throw badSpec(problems);
