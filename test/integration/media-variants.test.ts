@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { run } from '../../cli/run.js';
 import { startFileServer, type FileServer } from '../../fixtures/file-server.js';
-import { startHarness, type Harness } from '../helpers/harness.js';
+import { KEY_A, startHarness, type Harness } from '../helpers/harness.js';
 import { decode, get, ingestFile, pixel, solid, variantUrl } from '../helpers/media.js';
 
 // Variants rendered for real: images made with sharp, ingested by a real job, served by the variant route,
@@ -153,5 +154,22 @@ describe('media variants', () => {
     const tooWide = await h.request('POST', '/v1/media/variants', { body: { url: photo, width: 8193 } });
     expect(tooWide.status).toBe(400);
     expect(tooWide.body.error.details[0].field).toBe('width');
+  });
+
+  it('prints a working variant URL from the CLI (ferry media-url)', async () => {
+    let stdout = '';
+    let stderr = '';
+    const io = { out: (t: string) => (stdout += t), err: (t: string) => (stderr += t) };
+    const env = { FERRY_URL: h.baseUrl, FERRY_API_KEY: KEY_A };
+    const code = await run(['media-url', photo, '--width', '90', '--format', 'webp'], { ...io, env });
+    expect([code, stderr]).toEqual([0, '']);
+    const res = await get(stdout.trim());
+    expect(res.status).toBe(200);
+    const meta = await decode(res.body);
+    expect([meta.format, meta.width]).toEqual(['webp', 90]);
+    stderr = '';
+    expect(await run(['media-url', photo, '--width', 'wide'], { ...io, env })).toBe(1);
+    expect(stderr).toContain('width');
+    expect(await run(['media-url', photo], { ...io, env: {} })).toBe(2);
   });
 });
