@@ -14,7 +14,7 @@ export interface MediaBenchOptions {
 }
 
 export const MEDIA_BENCH_USAGE =
-  'usage: npm run bench -- media [--misses 24] [--concurrency 2] [--hit-seconds 5] [--hit-concurrency 8] [--load-seconds 10]\n' +
+  'usage: npm run bench -- media [--misses 24] [--concurrency 2] [--hit-seconds 3] [--hit-concurrency 8] [--load-seconds 10]\n' +
   '       (--load-seconds 30 for the 30 s load of issue #10)';
 
 function positive(name: string, raw: string | undefined, fallback: number): number {
@@ -46,7 +46,7 @@ export function parseMediaBenchOptions(argv: string[]): MediaBenchOptions | 'hel
   return {
     misses: positive('misses', values.misses, 24),
     concurrency: positive('concurrency', values.concurrency, 2),
-    hitSeconds: positive('hit-seconds', values['hit-seconds'], 5),
+    hitSeconds: positive('hit-seconds', values['hit-seconds'], 3),
     hitConcurrency: positive('hit-concurrency', values['hit-concurrency'], 8),
     loadSeconds: positive('load-seconds', values['load-seconds'], 10),
   };

@@ -63,9 +63,9 @@ export async function serveVariant(
     await sendStream(req, res, stored.body, stored.contentLength);
     return;
   }
-  const body = await gate.run(key, async () => {
+  const body = await gate.run(key, async (waited) => {
     // Another process may have stored it while this one waited for a slot.
-    const again = await store.get(key);
+    const again = waited ? await store.get(key) : undefined;
     if (again) return buffer(again.body);
     const original = await readOriginal(deps, originalKey(config.S3_KEY_PREFIX, tenant.id, source));
     const rendered = await renderVariant({
