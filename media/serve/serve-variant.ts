@@ -16,16 +16,25 @@ import { variantHash } from './variant-hash.js';
 
 /** The original's bytes, within MEDIA_MAX_INPUT_BYTES and the render timeout. */
 async function readOriginal({ store, config }: MediaDeps, key: string): Promise<Buffer> {
-  const object = await store.get(key);
-  if (!object) throw new NotFoundError('No such media');
-  if (object.size > config.MEDIA_MAX_INPUT_BYTES) {
-    object.body.destroy();
-    throw new AppError(
-      'image_too_large',
-      `The original is over MEDIA_MAX_INPUT_BYTES (${config.MEDIA_MAX_INPUT_BYTES})`,
-    );
+  const signal = AbortSignal.timeout(config.MEDIA_RENDER_TIMEOUT_MS);
+  try {
+    const object = await store.get(key, undefined, signal);
+    if (!object) throw new NotFoundError('No such media');
+    if (object.size > config.MEDIA_MAX_INPUT_BYTES) {
+      object.body.destroy();
+      throw new AppError(
+        'image_too_large',
+        `The original is over MEDIA_MAX_INPUT_BYTES (${config.MEDIA_MAX_INPUT_BYTES})`,
+      );
+    }
+    return await buffer(object.body);
+  } catch (err) {
+    if (!signal.aborted || err instanceof AppError) throw err;
+    throw new AppError('render_timeout', 'Reading the original took too long', {
+      details: { retryAfter: 5 },
+      cause: err,
+    });
   }
-  return buffer(object.body);
 }
 
 /**

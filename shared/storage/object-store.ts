@@ -93,8 +93,8 @@ export interface ObjectStore {
   /** Uploads a local file with its checksums; `multipart` tells whether the ETag can be compared to the MD5. */
   putFile(params: PutFileParams): Promise<{ etag: string; multipart: boolean }>;
   head(key: string): Promise<{ size: number; contentType?: string; etag?: string } | undefined>;
-  /** Streams the object, or one range of it; undefined when there is no such object. */
-  get(key: string, range?: ByteRange): Promise<StoredObject | undefined>;
+  /** Streams the object, or one range of it; undefined when there is no such object. `signal` aborts both. */
+  get(key: string, range?: ByteRange, signal?: AbortSignal): Promise<StoredObject | undefined>;
   /** Stores a small object held in memory (a rendered variant). */
   putBuffer(params: PutBufferParams): Promise<void>;
   /** The object's plain (unsigned) URL. */

@@ -147,7 +147,7 @@ export class S3ObjectStore implements ObjectStore {
     return { etag: unquote(out.ETag), multipart: false };
   }
 
-  async get(key: string, range?: ByteRange): Promise<StoredObject | undefined> {
+  async get(key: string, range?: ByteRange, signal?: AbortSignal): Promise<StoredObject | undefined> {
     let out;
     try {
       out = await this.client.send(
@@ -156,16 +156,24 @@ export class S3ObjectStore implements ObjectStore {
           Key: key,
           Range: range ? `bytes=${range.start}-${range.end}` : undefined,
         }),
+        { abortSignal: signal },
       );
     } catch (err) {
       if (err instanceof NoSuchKey || (err as { name?: string }).name === 'NoSuchKey') return undefined;
       throw err;
     }
+    const body = out.Body as Readable;
+    if (signal) {
+      const onAbort = () => body.destroy(signal.reason instanceof Error ? signal.reason : new Error('aborted'));
+      if (signal.aborted) onAbort();
+      else signal.addEventListener('abort', onAbort, { once: true });
+      body.once('close', () => signal.removeEventListener('abort', onAbort));
+    }
     const contentLength = out.ContentLength ?? 0;
     // Content-Range: bytes 0-99/1234 carries the whole size when a range was asked for.
     const total = /\/(\d+)$/.exec(out.ContentRange ?? '')?.[1];
     return {
-      body: out.Body as Readable,
+      body,
       size: total === undefined ? contentLength : Number(total),
       contentLength,
       contentType: out.ContentType,
