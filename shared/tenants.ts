@@ -125,6 +125,9 @@ export function loadTenants(config: Config): Tenant[] | undefined {
   for (const t of parsed.data) {
     if (ids.has(t.id)) throw new ConfigError(`${source}: tenant id "${t.id}" appears twice`);
     ids.add(t.id);
+    if (!t.watermark && Object.values(t.mediaPresets ?? {}).some((p) => p.watermark === true)) {
+      throw new ConfigError(`${source}: tenant "${t.id}": a mediaPreset asks for a watermark, but there is none`);
+    }
   }
   const defaults = defaultLimits(config);
   return parsed.data.map((t) => ({

@@ -32,6 +32,7 @@ describe('tenant media settings', () => {
     ['a preset wider than 8192', { mediaPresets: { big: { width: 9000 } } }, 'width'],
     ['a bad preset name', { mediaPresets: { 'Not OK': { width: 10 } } }, 'mediaPresets'],
     ['an unknown preset field', { mediaPresets: { t: { blur: 3 } } }, 'mediaPresets'],
+    ['a watermarked preset without a watermark', { mediaPresets: { t: { width: 9, watermark: true } } }, 'watermark'],
   ])('refuses %s', (_name, media, hint) => {
     expect(() => load(media)).toThrow(ConfigError);
     expect(() => load(media)).toThrow(new RegExp(hint));
