@@ -1,8 +1,13 @@
 import { createHash } from 'node:crypto';
+import express from 'express';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { listen } from '../../api/http-server.js';
 import { startFileServer, type FileServer } from '../../fixtures/file-server.js';
+import { createMediaDeps } from '../../media/media-deps.js';
+import { mediaRouter } from '../../media/media-router.js';
 import { signVariant } from '../../shared/media/variant-signature.js';
+import { defaultLimits, hashApiKey } from '../../shared/tenants.js';
 import { KEY_B, MEDIA_SECRET_A, MEDIA_SECRET_B, startHarness, type Harness } from '../helpers/harness.js';
 import { decode, get, ingestFile, listKeys, solid, variantUrl } from '../helpers/media.js';
 
@@ -151,6 +156,48 @@ describe('variant URLs: caching and originals', () => {
     const cached = await get(url);
     expect(cached.body.equals(results[0]!.body)).toBe(true);
     expect(h.media.gate.load.started - before).toBe(1);
+  });
+});
+
+describe('variant URLs: two media processes', () => {
+  it('render a new variant at most once each and store one object', async () => {
+    // A second media "process": its own deps (render gate, in-flight map) and server on the same bucket.
+    const tenants = [
+      {
+        id: 'tenant-a',
+        apiKeyHashes: [hashApiKey('unused')],
+        limits: defaultLimits(h.config),
+        media: { secrets: [NEW_SECRET_A, MEDIA_SECRET_A], presets: {} },
+      },
+    ];
+    const other = createMediaDeps({
+      config: h.config,
+      tenants,
+      store: h.clients.store,
+      index: h.clients.index,
+      logger: h.media.logger,
+    });
+    const app = express().use(mediaRouter(other));
+    const server = await listen(app, 0, '127.0.0.1');
+    try {
+      const url = await variantUrl(h, { url: photo.url, width: 333, format: 'webp' });
+      const path = new URL(url).pathname;
+      const before = h.media.gate.load.started;
+      const results = await Promise.all([
+        ...Array.from({ length: 3 }, () => get(url)),
+        ...Array.from({ length: 3 }, () => get(server.url + path)),
+      ]);
+      expect(results.map((r) => r.status)).toEqual([200, 200, 200, 200, 200, 200]);
+      const renders = h.media.gate.load.started - before + other.gate.load.started;
+      expect(renders).toBeGreaterThanOrEqual(1);
+      expect(renders).toBeLessThanOrEqual(2);
+      const prefix = `${photo.item.key.replace('/media/', '/variants/').replace(/\.jpg$/, '')}/`;
+      const etag = results[0]!.headers.get('etag')!.replaceAll('"', '');
+      expect((await listKeys(h, prefix)).filter((k) => k.includes(etag))).toHaveLength(1);
+      expect(new Set(results.map((r) => r.headers.get('etag'))).size).toBe(1);
+    } finally {
+      await server.close();
+    }
   });
 });
 
