@@ -15,7 +15,17 @@ const limitsSchema = z.strictObject({
 
 // Media variants (DESIGN "Media variants"): the signing secrets, the watermark and the named presets.
 const mediaSecretSchema = z.string().min(16, 'must be at least 16 characters');
-const GRAVITIES = ['north', 'northeast', 'east', 'southeast', 'south', 'southwest', 'west', 'northwest', 'center'];
+const GRAVITIES = [
+  'north',
+  'northeast',
+  'east',
+  'southeast',
+  'south',
+  'southwest',
+  'west',
+  'northwest',
+  'center',
+] as const;
 const watermarkSchema = z
   .strictObject({
     /** A URL the tenant has ingested, or the key of an object in the bucket. */
