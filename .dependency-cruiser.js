@@ -73,6 +73,15 @@ export default {
       to: { path: '^(api|worker|cli|local|test|bench|drill|fixtures)/' },
     },
     {
+      name: 'media-render-not-up',
+      comment:
+        'media/render/ is sharp and its limits, with no HTTP in it; serve/ and the handler above compose it. ' +
+        'render/ importing them would point up.',
+      severity: 'error',
+      from: { path: '^media/render/' },
+      to: { path: '^media/', pathNot: '^media/render/' },
+    },
+    {
       name: 'cli-only-shared',
       comment:
         'The operator cli runs without the API or a worker: it builds on shared/ (config, clients, tenants) and ' +
@@ -84,7 +93,7 @@ export default {
     {
       name: 'production-not-test-code',
       comment:
-        'What ships (api worker shared cli local) must not depend on tests, benchmarks or their fixtures: ' +
+        'What ships (api media worker shared cli local) must not depend on tests, benchmarks or their fixtures: ' +
         'those are left out of the build and the image.',
       severity: 'error',
       from: { path: '^(api|media|worker|shared|cli|local)/' },
