@@ -12,7 +12,7 @@ export function createMediaApp(deps: MediaDeps): Express {
   app.use(pinoHttp({ logger: deps.logger, autoLogging: { ignore: (req) => req.url === '/healthz' } }));
   app.get('/healthz', (_req, res) => {
     const { running, waiting } = deps.gate.load;
-    res.json({ status: 'ok', renders: { running, waiting } });
+    res.json({ status: 'ok', renders: { running, waiting, rendered: deps.rendered.count } });
   });
   app.use(mediaRouter(deps));
   app.use((req, _res, next) => next(new NotFoundError(`No route for ${req.method} ${req.path}`)));

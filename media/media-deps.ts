@@ -15,6 +15,8 @@ export interface MediaDeps {
   logger: Logger;
   gate: RenderGate;
   watermarks: WatermarkSource;
+  /** Variants this process has rendered (and stored) since it started. */
+  rendered: { count: number };
 }
 
 export interface MediaDepsInput {
@@ -34,5 +36,6 @@ export function createMediaDeps({ config, tenants, store, index, logger }: Media
     logger,
     gate: new RenderGate(config.MEDIA_RENDER_CONCURRENCY, config.MEDIA_RENDER_QUEUE),
     watermarks: new WatermarkSource(store, index),
+    rendered: { count: 0 },
   };
 }

@@ -23,8 +23,7 @@ export class RenderGate {
     return { running: this.running, waiting: this.waiting.length, started: this.started };
   }
 
-  /** Runs `work` in a slot; it is told whether it had to wait for one (then the world may have moved on). */
-  run<T>(key: string, work: (waited: boolean) => Promise<T>): Promise<T> {
+  run<T>(key: string, work: () => Promise<T>): Promise<T> {
     const pending = this.inFlight.get(key) as Promise<T> | undefined;
     if (pending) return pending;
     if (this.running >= this.concurrency && this.waiting.length >= this.queue) {
@@ -38,12 +37,11 @@ export class RenderGate {
     return task;
   }
 
-  private async withSlot<T>(work: (waited: boolean) => Promise<T>): Promise<T> {
-    const waited = this.running >= this.concurrency;
-    if (waited) await new Promise<void>((resolve) => this.waiting.push(resolve));
+  private async withSlot<T>(work: () => Promise<T>): Promise<T> {
+    if (this.running >= this.concurrency) await new Promise<void>((resolve) => this.waiting.push(resolve));
     else this.running++;
     try {
-      return await work(waited);
+      return await work();
     } finally {
       // The slot passes straight to the next waiter (running stays the same), or is given back.
       const next = this.waiting.shift();

@@ -72,9 +72,10 @@ export async function serveVariant(
     await sendStream(req, res, stored.body, stored.contentLength);
     return;
   }
-  const body = await gate.run(key, async (waited) => {
-    // Another process may have stored it while this one waited for a slot.
-    const again = waited ? await store.get(key) : undefined;
+  const body = await gate.run(key, async () => {
+    // Stored meanwhile: by another process, or by this one, when the render this request would have joined
+    // finished between its first look and now.
+    const again = await store.get(key);
     if (again) return buffer(again.body);
     const original = await readOriginal(deps, originalKey(config.S3_KEY_PREFIX, tenant.id, source));
     const rendered = await renderVariant({
@@ -88,6 +89,7 @@ export async function serveVariant(
         timeoutMs: config.MEDIA_RENDER_TIMEOUT_MS,
       },
     });
+    deps.rendered.count++;
     // Stored before it is answered: a variant a client has seen is in the bucket.
     await store.putBuffer({ key, body: rendered, contentType, cacheControl: IMMUTABLE });
     return rendered;

@@ -144,18 +144,18 @@ describe('variant URLs: caching and originals', () => {
 
   it('renders concurrent first requests once and stores one object', async () => {
     const url = await variantUrl(h, { url: photo.url, width: 321, format: 'avif' });
-    const before = h.media.gate.load.started;
+    const before = h.media.rendered.count;
     const results = await Promise.all(Array.from({ length: 6 }, () => get(url)));
     expect(results.map((r) => r.status)).toEqual([200, 200, 200, 200, 200, 200]);
     expect(new Set(results.map((r) => r.body.toString('base64'))).size).toBe(1);
-    expect(h.media.gate.load.started - before).toBe(1);
+    expect(h.media.rendered.count - before).toBe(1);
     const prefix = `${photo.item.key.replace('/media/', '/variants/').replace(/\.jpg$/, '')}/`;
     const keys = (await listKeys(h, prefix)).filter((k) => k.endsWith('.avif'));
     expect(keys).toHaveLength(1);
     // The next request streams the stored object.
     const cached = await get(url);
     expect(cached.body.equals(results[0]!.body)).toBe(true);
-    expect(h.media.gate.load.started - before).toBe(1);
+    expect(h.media.rendered.count - before).toBe(1);
   });
 });
 
@@ -182,13 +182,13 @@ describe('variant URLs: two media processes', () => {
     try {
       const url = await variantUrl(h, { url: photo.url, width: 333, format: 'webp' });
       const path = new URL(url).pathname;
-      const before = h.media.gate.load.started;
+      const before = h.media.rendered.count;
       const results = await Promise.all([
         ...Array.from({ length: 3 }, () => get(url)),
         ...Array.from({ length: 3 }, () => get(server.url + path)),
       ]);
       expect(results.map((r) => r.status)).toEqual([200, 200, 200, 200, 200, 200]);
-      const renders = h.media.gate.load.started - before + other.gate.load.started;
+      const renders = h.media.rendered.count - before + other.rendered.count;
       expect(renders).toBeGreaterThanOrEqual(1);
       expect(renders).toBeLessThanOrEqual(2);
       const prefix = `${photo.item.key.replace('/media/', '/variants/').replace(/\.jpg$/, '')}/`;
