@@ -1,5 +1,6 @@
 import 'dotenv/config';
 import { createServer } from 'node:http';
+import sharp from 'sharp';
 import { loadConfig } from '../shared/config.js';
 import { ConfigError } from '../shared/errors/app-error.js';
 import { createLogger } from '../shared/logger.js';
@@ -16,6 +17,9 @@ import { createMediaDeps } from './media-deps.js';
 async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger(config.LOG_LEVEL, { service: 'ferry-media' });
+  // libvips' operation cache helps when the same image is processed again; a variant is rendered once and then
+  // served from S3, so the cache would only hold memory (imgproxy turns it off for the same reason).
+  sharp.cache(false);
   const tenants = loadTenants(config);
   if (!tenants) throw new ConfigError('FERRY_TENANTS or FERRY_TENANTS_FILE is required');
   const { client: s3, presignClient } = createS3Clients(config);
