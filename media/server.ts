@@ -20,6 +20,7 @@ async function main(): Promise<void> {
   // libvips' operation cache helps when the same image is processed again; a variant is rendered once and then
   // served from S3, so the cache would only hold memory (imgproxy turns it off for the same reason).
   sharp.cache(false);
+  if (config.MEDIA_VIPS_THREADS > 0) sharp.concurrency(config.MEDIA_VIPS_THREADS);
   const tenants = loadTenants(config);
   if (!tenants) throw new ConfigError('FERRY_TENANTS or FERRY_TENANTS_FILE is required');
   const { client: s3, presignClient } = createS3Clients(config);

@@ -9,12 +9,14 @@ export interface MediaBenchOptions {
   /** Seconds of cache-hit requests, through ferry and straight from S3. */
   hitSeconds: number;
   hitConcurrency: number;
+  /** libvips threads per render (MEDIA_VIPS_THREADS), here and in the media process; 0: one per core. */
+  vipsThreads: number;
   /** Seconds of full render load while the media process's RSS and the API's latency are sampled. */
   loadSeconds: number;
 }
 
 export const MEDIA_BENCH_USAGE =
-  'usage: npm run bench -- media [--misses 24] [--concurrency 2] [--hit-seconds 3] [--hit-concurrency 8] [--load-seconds 10]\n' +
+  'usage: npm run bench -- media [--misses 24] [--concurrency 2] [--hit-seconds 3] [--hit-concurrency 8] [--load-seconds 10] [--vips-threads N]\n' +
   '       (--load-seconds 30 for the 30 s load of issue #10)';
 
 function positive(name: string, raw: string | undefined, fallback: number): number {
@@ -32,6 +34,7 @@ const FLAGS = {
   'hit-seconds': { type: 'string' },
   'hit-concurrency': { type: 'string' },
   'load-seconds': { type: 'string' },
+  'vips-threads': { type: 'string' },
   help: { type: 'boolean', short: 'h', default: false },
 } as const;
 
@@ -49,5 +52,6 @@ export function parseMediaBenchOptions(argv: string[]): MediaBenchOptions | 'hel
     hitSeconds: positive('hit-seconds', values['hit-seconds'], 3),
     hitConcurrency: positive('hit-concurrency', values['hit-concurrency'], 8),
     loadSeconds: positive('load-seconds', values['load-seconds'], 10),
+    vipsThreads: values['vips-threads'] === undefined ? 0 : positive('vips-threads', values['vips-threads'], 0),
   };
 }

@@ -48,6 +48,7 @@ export async function startMediaStack(
   photo: Buffer,
   copies: number,
   renderConcurrency: number,
+  vipsThreads: number,
   cleanup: CleanupStack,
   log: Log,
 ): Promise<MediaStack> {
@@ -68,6 +69,7 @@ export async function startMediaStack(
     MEDIA_PORT: String(await freePort()),
     MEDIA_RENDER_CONCURRENCY: String(renderConcurrency),
     MEDIA_RENDER_QUEUE: '64',
+    MEDIA_VIPS_THREADS: String(vipsThreads),
     FERRY_TENANTS: JSON.stringify([{ id: TENANT, apiKeys: [hashApiKey(apiKey)], mediaSecret: secret }]),
   };
   const config = loadConfig(env);
@@ -103,7 +105,7 @@ export async function startMediaStack(
   const apiUrl = `http://127.0.0.1:${env.PORT}`;
   await Promise.all([waitForHealth(media, mediaUrl), waitForHealth(api, apiUrl)]);
   log(
-    `media process pid ${media.pid} on ${mediaUrl} (MEDIA_RENDER_CONCURRENCY ${renderConcurrency}); API pid ${api.pid} on ${apiUrl}`,
+    `media process pid ${media.pid} on ${mediaUrl} (MEDIA_RENDER_CONCURRENCY ${renderConcurrency}, MEDIA_VIPS_THREADS ${vipsThreads}); API pid ${api.pid} on ${apiUrl}`,
   );
   return { clients, secret, sources, keys, media, mediaUrl, api, apiUrl };
 }

@@ -47,7 +47,9 @@ export async function runMediaBench(argv: string[]): Promise<number> {
     const photo = await makePhoto();
     log(`photo: 4000 x 3000 JPEG, ${(photo.length / 1e6).toFixed(1)} MB; variant w_400,f_webp (400 px WebP)`);
     // Two warm-up renders, then one original per measured miss.
-    const stack = await startMediaStack(photo, opts.misses + 2, opts.concurrency, cleanup, log);
+    // sharp alone runs with the media process's libvips threads.
+    if (opts.vipsThreads > 0) sharp.concurrency(opts.vipsThreads);
+    const stack = await startMediaStack(photo, opts.misses + 2, opts.concurrency, opts.vipsThreads, cleanup, log);
     const spec = 'w_400,f_webp';
 
     log(`\n=== sharp alone, in this process: ${opts.misses} renders, ${opts.concurrency} at a time ===`);
