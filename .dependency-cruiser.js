@@ -42,7 +42,7 @@ export default {
         'local stack, tests or benchmarks, or every side would pull in the others.',
       severity: 'error',
       from: { path: '^shared/' },
-      to: { path: '^(api|worker|cli|local|test|bench|fixtures|examples)/' },
+      to: { path: '^(api|media|worker|cli|local|test|bench|fixtures|examples)/' },
     },
     {
       name: 'api-not-worker',
@@ -52,7 +52,7 @@ export default {
         'stack, tests or benchmarks.',
       severity: 'error',
       from: { path: '^api/' },
-      to: { path: '^(worker|cli|local|test|bench)/' },
+      to: { path: '^(worker|media|cli|local|test|bench)/' },
     },
     {
       name: 'worker-not-api',
@@ -61,7 +61,25 @@ export default {
         'the local stack, tests or benchmarks.',
       severity: 'error',
       from: { path: '^worker/' },
-      to: { path: '^(api|cli|local|test|bench)/' },
+      to: { path: '^(api|media|cli|local|test|bench)/' },
+    },
+    {
+      name: 'media-only-shared',
+      comment:
+        'The media process serves variant URLs on its own (rendering must not slow the job API): it builds on ' +
+        'shared/ (config, tenants, storage, the variant contract) and npm packages, never on the API or a worker.',
+      severity: 'error',
+      from: { path: '^media/' },
+      to: { path: '^(api|worker|cli|local|test|bench|drill|fixtures)/' },
+    },
+    {
+      name: 'media-render-not-up',
+      comment:
+        'media/render/ is sharp and its limits, with no HTTP in it; serve/ and the handler above compose it. ' +
+        'render/ importing them would point up.',
+      severity: 'error',
+      from: { path: '^media/render/' },
+      to: { path: '^media/', pathNot: '^media/render/' },
     },
     {
       name: 'cli-only-shared',
@@ -75,10 +93,10 @@ export default {
     {
       name: 'production-not-test-code',
       comment:
-        'What ships (api worker shared cli local) must not depend on tests, benchmarks or their fixtures: ' +
+        'What ships (api media worker shared cli local) must not depend on tests, benchmarks or their fixtures: ' +
         'those are left out of the build and the image.',
       severity: 'error',
-      from: { path: '^(api|worker|shared|cli|local)/' },
+      from: { path: '^(api|media|worker|shared|cli|local)/' },
       to: { path: '^(test|bench|drill|fixtures)/' },
     },
     {

@@ -1,6 +1,7 @@
 import type { CliIo, Command } from './command.js';
 import { hashKey } from './commands/hash-key.js';
 import { help } from './commands/help.js';
+import { mediaUrl } from './commands/media-url.js';
 import { newKey } from './commands/new-key.js';
 import { setup } from './commands/setup.js';
 import { USAGE, UsageError } from './usage.js';
@@ -10,6 +11,7 @@ const COMMANDS: ReadonlyMap<string, Command> = new Map([
   ['hash-key', hashKey],
   ['new-key', newKey],
   ['setup', setup],
+  ['media-url', mediaUrl],
   ['help', help],
   ['--help', help],
   ['-h', help],

@@ -7,6 +7,10 @@ Commands:
   new-key          Print a new API key, its SHA-256 hex and a new webhook secret.
   setup            Create the DynamoDB media table if missing, check that the bucket is reachable and
                    apply its lifecycle rule (reads the same environment as the service).
+  media-url <url|key> [--width N] [--height N] [--fit cover|contain|inside|outside|fill]
+            [--format auto|jpeg|png|webp|avif] [--quality 1-100] [--watermark] [--preset NAME]
+                   Print the signed URL of a variant of an ingested image (or of the original, with no
+                   option), from the API: FERRY_URL and FERRY_API_KEY, or --api <url> --key <key>.
   help             Print this text.
 `;
 

@@ -55,6 +55,29 @@ export interface PresignGetParams {
   downloadFilename: string;
 }
 
+/** An object being read: its body streams, the rest is from the response's headers. */
+export interface StoredObject {
+  body: Readable;
+  /** The whole object's size, whatever range was asked for. */
+  size: number;
+  /** Bytes in `body`: `size`, or the range's length. */
+  contentLength: number;
+  contentType?: string;
+}
+
+/** Bytes `start` to `end`, both inclusive (HTTP's Range). */
+export interface ByteRange {
+  start: number;
+  end: number;
+}
+
+export interface PutBufferParams {
+  key: string;
+  body: Buffer;
+  contentType: string;
+  cacheControl?: string;
+}
+
 /** A multipart upload that was started and neither completed nor aborted. */
 export interface IncompleteUpload {
   key: string;
@@ -70,6 +93,10 @@ export interface ObjectStore {
   /** Uploads a local file with its checksums; `multipart` tells whether the ETag can be compared to the MD5. */
   putFile(params: PutFileParams): Promise<{ etag: string; multipart: boolean }>;
   head(key: string): Promise<{ size: number; contentType?: string; etag?: string } | undefined>;
+  /** Streams the object, or one range of it; undefined when there is no such object. `signal` aborts both. */
+  get(key: string, range?: ByteRange, signal?: AbortSignal): Promise<StoredObject | undefined>;
+  /** Stores a small object held in memory (a rendered variant). */
+  putBuffer(params: PutBufferParams): Promise<void>;
   /** The object's plain (unsigned) URL. */
   objectUrl(key: string): string;
   delete(key: string): Promise<void>;

@@ -1,4 +1,5 @@
 import { createReadStream } from 'node:fs';
+import type { Readable } from 'node:stream';
 import {
   AbortMultipartUploadCommand,
   DeleteObjectCommand,
@@ -6,6 +7,7 @@ import {
   HeadBucketCommand,
   HeadObjectCommand,
   ListMultipartUploadsCommand,
+  NoSuchKey,
   NotFound,
   PutBucketLifecycleConfigurationCommand,
   PutObjectCommand,
@@ -15,12 +17,15 @@ import { Upload } from '@aws-sdk/lib-storage';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import contentDisposition from 'content-disposition';
 import type {
+  ByteRange,
   IncompleteUpload,
   LifecycleRules,
   ObjectStore,
   PresignedUrl,
   PresignGetParams,
+  PutBufferParams,
   PutFileParams,
+  StoredObject,
   UploadStreamParams,
 } from './object-store.js';
 
@@ -140,6 +145,52 @@ export class S3ObjectStore implements ObjectStore {
       }),
     );
     return { etag: unquote(out.ETag), multipart: false };
+  }
+
+  async get(key: string, range?: ByteRange, signal?: AbortSignal): Promise<StoredObject | undefined> {
+    let out;
+    try {
+      out = await this.client.send(
+        new GetObjectCommand({
+          Bucket: this.bucket,
+          Key: key,
+          Range: range ? `bytes=${range.start}-${range.end}` : undefined,
+        }),
+        { abortSignal: signal },
+      );
+    } catch (err) {
+      if (err instanceof NoSuchKey || (err as { name?: string }).name === 'NoSuchKey') return undefined;
+      throw err;
+    }
+    const body = out.Body as Readable;
+    if (signal) {
+      const onAbort = () => body.destroy(signal.reason instanceof Error ? signal.reason : new Error('aborted'));
+      if (signal.aborted) onAbort();
+      else signal.addEventListener('abort', onAbort, { once: true });
+      body.once('close', () => signal.removeEventListener('abort', onAbort));
+    }
+    const contentLength = out.ContentLength ?? 0;
+    // Content-Range: bytes 0-99/1234 carries the whole size when a range was asked for.
+    const total = /\/(\d+)$/.exec(out.ContentRange ?? '')?.[1];
+    return {
+      body,
+      size: total === undefined ? contentLength : Number(total),
+      contentLength,
+      contentType: out.ContentType,
+    };
+  }
+
+  async putBuffer({ key, body, contentType, cacheControl }: PutBufferParams) {
+    await this.client.send(
+      new PutObjectCommand({
+        Bucket: this.bucket,
+        Key: key,
+        Body: body,
+        ContentLength: body.length,
+        ContentType: contentType,
+        CacheControl: cacheControl,
+      }),
+    );
   }
 
   objectUrl(key: string): string {
