@@ -3,12 +3,14 @@ import { Cancellations } from '../shared/cancellations.js';
 import type { Config } from '../shared/config.js';
 import type { Logger } from '../shared/logger.js';
 import type { FerryQueues } from '../shared/queues.js';
+import { createRedis } from '../shared/redis.js';
 import type { Clients } from '../shared/runtime.js';
 import type { MediaIndex } from '../shared/storage/media-index.js';
 import type { ObjectStore } from '../shared/storage/object-store.js';
 import { TenantRegistry, type Tenant } from '../shared/tenants.js';
 import { WorkerMetrics } from '../shared/worker-metrics.js';
 import { IdempotencyStore } from './jobs/idempotency-store.js';
+import { JobEventHub } from './jobs/job-event-hub.js';
 import { JobRateLimiter } from './jobs/job-rate-limiter.js';
 import { createApiMetrics, type ApiMetrics } from './metrics.js';
 
@@ -31,6 +33,8 @@ export interface ApiDeps {
   /** This process's metrics, and the fleet's counters the workers keep in Redis. */
   metrics: ApiMetrics;
   fleet: WorkerMetrics;
+  /** This process's one reader of BullMQ queue events (SSE streams); its owner closes it on shutdown. */
+  jobEvents: JobEventHub;
 }
 
 export interface ApiDepsInput {
@@ -58,5 +62,6 @@ export function createApiDeps({ config, clients, queues, tenants, logger }: ApiD
     limiter: new JobRateLimiter(clients.redis, prefix),
     metrics: createApiMetrics(queues),
     fleet: new WorkerMetrics(clients.redis, prefix),
+    jobEvents: new JobEventHub(prefix, () => createRedis(config.REDIS_URL, 'ferry-api-events'), logger),
   };
 }

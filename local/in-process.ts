@@ -1,7 +1,7 @@
 import { once } from 'node:events';
 import express, { type RequestHandler } from 'express';
 import { createApp } from '../api/app.js';
-import { createApiDeps } from '../api/deps.js';
+import { createApiDeps, type ApiDeps } from '../api/deps.js';
 import { httpTimeouts, listen, type HttpServer } from '../api/http-server.js';
 import type { Config } from '../shared/config.js';
 import type { Logger } from '../shared/logger.js';
@@ -83,7 +83,7 @@ export async function startFerry(o: FerryOptions): Promise<Ferry> {
     return running;
   };
   if (o.workers !== false) startWorker();
-  let api: { clients: Clients; queues: FerryQueues } | undefined;
+  let api: { clients: Clients; queues: FerryQueues; deps: ApiDeps } | undefined;
   if (app) {
     // The API's Redis connection fails fast (503) while Redis is away, as in api/server.ts; workers' waits.
     const apiClients = createClients(config, `${o.name ?? 'ferry'}-api`, {
@@ -93,10 +93,12 @@ export async function startFerry(o: FerryOptions): Promise<Ferry> {
     });
     // With no offline queue, a command sent before the connection is up fails: wait for it first.
     if (apiClients.redis.status !== 'ready') await once(apiClients.redis, 'ready');
-    api = { clients: apiClients, queues: createQueues(apiClients.redis, config) };
+    const apiQueues = createQueues(apiClients.redis, config);
+    const deps = createApiDeps({ config, clients: apiClients, queues: apiQueues, tenants, logger });
+    api = { clients: apiClients, queues: apiQueues, deps };
     logQueueErrors(api.queues, new RateLimitedLog(logger, 'Redis error on a queue handle'));
     if (o.before) app.use(...o.before);
-    app.use(createApp(createApiDeps({ config, clients: api.clients, queues: api.queues, tenants, logger })));
+    app.use(createApp(deps));
   }
   return {
     config,
@@ -106,6 +108,8 @@ export async function startFerry(o: FerryOptions): Promise<Ferry> {
     createdMediaTable,
     startWorker,
     async close({ workerTimeoutMs, obliterate = false } = {}) {
+      // Closing the job events first ends the open SSE streams, so the server's close does not wait on them.
+      await api?.deps.jobEvents.close();
       await http?.close();
       if (api) {
         await closeQueues(api.queues);
