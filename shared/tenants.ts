@@ -12,7 +12,8 @@ const limitsSchema = z.strictObject({
   allowedTypes: z.array(z.string().regex(/^[a-z0-9.+-]+\/([a-z0-9.+-]+|\*)$|^\*\/\*$/i)).optional(),
 });
 
-const tenantSchema = z.strictObject({
+/** One entry of the tenants JSON as written (keys hashed); the `ferry tenants` commands edit such a file. */
+export const tenantSchema = z.strictObject({
   id: z.string().regex(/^[a-z0-9-]{1,40}$/, 'must match [a-z0-9-]{1,40}'),
   apiKeys: z.array(z.string().regex(/^[0-9a-f]{64}$/, 'must be the sha256 hex of the key')).min(1),
   webhookSecret: z
@@ -21,6 +22,8 @@ const tenantSchema = z.strictObject({
     .optional(),
   limits: limitsSchema.optional(),
 });
+
+export type TenantEntry = z.infer<typeof tenantSchema>;
 
 export type TenantLimits = Required<z.infer<typeof limitsSchema>>;
 
