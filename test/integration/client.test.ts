@@ -44,7 +44,10 @@ function gated(path: string): { release: () => void; requested: Promise<void> } 
 describe('the typed client against the real API', () => {
   it('zip() queues a job and wait() follows its event stream to the completed document', async () => {
     const gate = gated('/c/held-1.png');
-    const accepted = await client.zip({ filename: 'client', urls: [files.url('/c/1.png'), files.url('/c/held-1.png')] });
+    const accepted = await client.zip({
+      filename: 'client',
+      urls: [files.url('/c/1.png'), files.url('/c/held-1.png')],
+    });
     expect(accepted).toMatchObject({ type: 'zip', state: 'queued' });
     const progress: JobProgress[] = [];
     const doc = await client.wait(accepted.id, {
@@ -122,7 +125,13 @@ describe('the typed client against the real API', () => {
       return res;
     };
     // Retry-After says up to a minute here; maxRetryDelayMs bounds each wait so the test does not sit it out.
-    const c = createClient({ baseUrl: limited.baseUrl, apiKey: KEY_A, fetch: counting, maxRetries: 2, maxRetryDelayMs: 20 });
+    const c = createClient({
+      baseUrl: limited.baseUrl,
+      apiKey: KEY_A,
+      fetch: counting,
+      maxRetries: 2,
+      maxRetryDelayMs: 20,
+    });
     await c.zip({ filename: 'first', urls: [files.url('/c/1.png')] });
     const err = await c.zip({ filename: 'second', urls: [files.url('/c/1.png')] }).catch((e: unknown) => e);
     expect(err).toMatchObject({ name: 'FerryError', status: 429, code: 'rate_limited' });
