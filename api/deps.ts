@@ -5,6 +5,7 @@ import type { Logger } from '../shared/logger.js';
 import type { FerryQueues } from '../shared/queues.js';
 import { createRedis } from '../shared/redis.js';
 import type { Clients } from '../shared/runtime.js';
+import { ShareStore } from '../shared/share/share-store.js';
 import type { MediaIndex } from '../shared/storage/media-index.js';
 import type { ObjectStore } from '../shared/storage/object-store.js';
 import { TenantRegistry, type Tenant } from '../shared/tenants.js';
@@ -35,7 +36,14 @@ export interface ApiDeps {
   fleet: WorkerMetrics;
   /** This process's one reader of BullMQ queue events (SSE streams); its owner closes it on shutdown. */
   jobEvents: JobEventHub;
+  /** The share index (tokens -> jobs, download counts). */
+  shares: ShareStore;
+  /** Password attempts on share pages, counted per share and per client address. */
+  shareAttempts: JobRateLimiter;
 }
+
+/** The window share password attempts are counted over. */
+export const SHARE_ATTEMPT_WINDOW_MS = 15 * 60_000;
 
 export interface ApiDepsInput {
   config: Config;
@@ -63,5 +71,8 @@ export function createApiDeps({ config, clients, queues, tenants, logger }: ApiD
     metrics: createApiMetrics(queues),
     fleet: new WorkerMetrics(clients.redis, prefix),
     jobEvents: new JobEventHub(prefix, () => createRedis(config.REDIS_URL, 'ferry-api-events'), logger),
+    shares: new ShareStore(clients.redis, prefix),
+    // The jobs' sliding-log limiter, in a namespace of its own and over 15 minutes.
+    shareAttempts: new JobRateLimiter(clients.redis, `${prefix}:share-password`, SHARE_ATTEMPT_WINDOW_MS),
   };
 }

@@ -2,6 +2,7 @@ import { jobKinds } from '../shared/jobs/registry.js';
 import { VERSION } from '../shared/version.js';
 import { cancelJobRoute } from './handlers/cancel-job.js';
 import { createJobRoute } from './handlers/create-job.js';
+import { deleteArchiveRoute } from './handlers/delete-archive.js';
 import { getHealthRoute } from './handlers/get-health.js';
 import { getJobRoute } from './handlers/get-job.js';
 import { getLimitsRoute } from './handlers/get-limits.js';
@@ -9,7 +10,10 @@ import { getMediaRoute } from './handlers/get-media.js';
 import { getMetricsRoute } from './handlers/get-metrics.js';
 import { getOpenApiRoute } from './handlers/get-openapi.js';
 import { getReadinessRoute } from './handlers/get-readiness.js';
+import { getShareDownloadRoute } from './handlers/get-share-download.js';
+import { getSharePageRoute } from './handlers/get-share-page.js';
 import { jobEventsRoute } from './handlers/job-events.js';
+import { postSharePasswordRoute } from './handlers/post-share-password.js';
 import { buildOpenApiDocument } from './openapi/document.js';
 import type { Route } from './route.js';
 
@@ -25,9 +29,14 @@ export function apiRoutes(): Route[] {
     ...jobKinds().map(createJobRoute),
     getJobRoute,
     cancelJobRoute,
+    deleteArchiveRoute,
     jobEventsRoute,
     getMediaRoute,
     getLimitsRoute,
+    // The share pages: for people, no API key (the token is the key).
+    getSharePageRoute,
+    postSharePasswordRoute,
+    getShareDownloadRoute,
   ];
   let document: object | undefined;
   routes.push(getOpenApiRoute(() => (document ??= buildOpenApiDocument(routes, VERSION))));

@@ -20,15 +20,7 @@ export async function s3Outage(): Promise<DrillResult> {
   const files = await startFileServer();
   files.file('/big.bin', randomBytes(6 * 1024 * 1024), 'application/octet-stream');
   // The second file dribbles in over ~6 s, so each job holds its upload open while S3 goes away.
-  files.route('/slow.bin', (_req, res) => {
-    res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': String(CHUNKS * 65_536) });
-    let sent = 0;
-    const timer = setInterval(() => {
-      if (res.destroyed || sent === CHUNKS) return clearInterval(timer);
-      res.write(randomBytes(65_536));
-      if (++sent === CHUNKS) res.end();
-    }, CHUNK_EVERY_MS);
-  });
+  files.dribble('/slow.bin', { chunks: CHUNKS, everyMs: CHUNK_EVERY_MS, fill: (_i, n) => randomBytes(n) });
   files.file('/after.txt', 'S3 is back\n', 'text/plain');
   let proxy: Awaited<ReturnType<typeof startOutageProxy>> | undefined;
   const fleet = await startFleet({

@@ -1,4 +1,3 @@
-import { ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { startFileServer } from '../fixtures/file-server.js';
 import type { DrillResult } from './drill.js';
 import { startFleet, until } from './fleet.js';
@@ -14,23 +13,11 @@ const CHUNK_EVERY_MS = 200;
  */
 export async function sigtermMidJob(): Promise<DrillResult> {
   const files = await startFileServer();
-  files.route('/slow.bin', (_req, res) => {
-    res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': String(CHUNKS * 65_536) });
-    let sent = 0;
-    const timer = setInterval(() => {
-      if (res.destroyed || sent === CHUNKS) return clearInterval(timer);
-      res.write(Buffer.alloc(65_536, sent++));
-      if (sent === CHUNKS) res.end();
-    }, CHUNK_EVERY_MS);
-  });
+  files.dribble('/slow.bin', { chunks: CHUNKS, everyMs: CHUNK_EVERY_MS });
   const fleet = await startFleet({ workers: 1, env: { WORKER_SHUTDOWN_TIMEOUT_MS: String(SHUTDOWN_TIMEOUT_MS) } });
   try {
-    const post = await fetch(`${fleet.baseUrl}/v1/zips`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${fleet.apiKey}` },
-      body: JSON.stringify({ filename: 'slow', urls: [files.url('/slow.bin')] }),
-    });
-    const { id } = (await post.json()) as { id: string };
+    const post = await fleet.post('/v1/zips', { filename: 'slow', urls: [files.url('/slow.bin')] });
+    const id = post.body.id as string;
     await until('the job is running', async () => (await fleet.queues.zip.getJobState(id)) === 'active');
     await until('the download has started', () => Promise.resolve(files.hits('/slow.bin') > 0));
     const second = await fleet.startWorker();
@@ -48,10 +35,7 @@ export async function sigtermMidJob(): Promise<DrillResult> {
     // Finished after the first worker was gone: another worker completed it.
     const finishedOn = (await fleet.queues.zip.getJob(id))?.finishedOn ?? 0;
     const elsewhere = finishedOn > signalled + exitMs;
-    const listed = await fleet.clients.s3.send(
-      new ListObjectsV2Command({ Bucket: fleet.config.S3_BUCKET, Prefix: `drill/zips/${id}/` }),
-    );
-    const archives = listed.KeyCount ?? 0;
+    const archives = (await fleet.archivesPerJob()).get(id) ?? 0;
     const openUploads = await fleet.openUploads();
     // Once both are gone: a live worker keeps a folder of its own.
     await second.stop();

@@ -19,15 +19,7 @@ const CHUNK_EVERY_MS = 60;
 export async function soak(): Promise<DrillResult> {
   const files = await startFileServer();
   for (let i = 1; i <= 3; i++) files.file(`/f${i}.bin`, randomBytes(2 * 1024 * 1024), 'application/octet-stream');
-  files.route('/slow.bin', (_req, res) => {
-    res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': String(CHUNKS * 65_536) });
-    let sent = 0;
-    const timer = setInterval(() => {
-      if (res.destroyed || sent === CHUNKS) return clearInterval(timer);
-      res.write(Buffer.alloc(65_536, sent));
-      if (++sent === CHUNKS) res.end();
-    }, CHUNK_EVERY_MS);
-  });
+  files.dribble('/slow.bin', { chunks: CHUNKS, everyMs: CHUNK_EVERY_MS });
   const fleet = await startFleet({
     workers: 2,
     env: {

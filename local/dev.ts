@@ -7,8 +7,10 @@ import { ConfigError } from '../shared/errors/app-error.js';
 import { createLogger } from '../shared/logger.js';
 import { onShutdownSignal } from '../shared/shutdown.js';
 import { defaultLimits, generateApiKey, generateWebhookSecret, hashApiKey, loadTenants } from '../shared/tenants.js';
+import { devMailRouter } from './dev-mail.js';
 import { startFerry } from './in-process.js';
 import { SAMPLE_NAMES, sampleFilesRouter } from './sample-files.js';
+import { SmtpSink } from './smtp-sink.js';
 import { LOCAL_CREDENTIALS, startLocalStack } from './stack.js';
 
 /**
@@ -65,8 +67,13 @@ async function main(): Promise<void> {
   const dataDir = resolve(base.FERRY_DATA_DIR);
   await mkdir(dataDir, { recursive: true });
   const stack = await startLocalStack({ dataDir, buckets: [base.S3_BUCKET] });
+  // Share emails go to a local SMTP sink (listed at /dev/mail) unless SMTP_URL names a real server.
+  const sink = base.SMTP_URL === undefined ? await SmtpSink.start() : undefined;
 
-  const config = loadConfig(undefined, { defaults, overrides: { ...stack.env, FERRY_DATA_DIR: dataDir } });
+  const config = loadConfig(undefined, {
+    defaults,
+    overrides: { ...stack.env, FERRY_DATA_DIR: dataDir, ...(sink ? { SMTP_URL: sink.url } : {}) },
+  });
   const logger = createLogger(config.LOG_LEVEL, { service: 'ferry-dev' });
   await waitForRedis(config.REDIS_URL);
   let key: string | undefined;
@@ -84,15 +91,25 @@ async function main(): Promise<void> {
     logger,
     credentials: LOCAL_CREDENTIALS,
     name: 'ferry-dev',
-    before: [sampleFilesRouter()],
+    before: [sampleFilesRouter(), ...(sink ? [devMailRouter(sink)] : [])],
     ensureMediaTable: true,
   });
   if (ferry.createdMediaTable) logger.info({ table: config.DYNAMODB_TABLE }, 'created the media index table');
-  printBanner(config.PORT, key, webhookSecret, stack.s3Endpoint, stack.dynamoEndpoint, dataDir, config.QUEUE_PREFIX);
+  printBanner(
+    config.PORT,
+    key,
+    webhookSecret,
+    stack.s3Endpoint,
+    stack.dynamoEndpoint,
+    dataDir,
+    config.QUEUE_PREFIX,
+    sink ? `${ferry.http!.url}/dev/mail (SMTP sink at ${sink.url})` : `SMTP_URL (not the dev sink)`,
+  );
 
   onShutdownSignal(logger, async () => {
     await ferry.close();
     await stack.close();
+    await sink?.close();
   });
 }
 
@@ -104,6 +121,7 @@ function printBanner(
   dynamo: string,
   dataDir: string,
   prefix: string,
+  mail: string,
 ) {
   const base = `http://127.0.0.1:${port}`;
   const auth = key ?? '<one of your FERRY_TENANTS keys>';
@@ -117,6 +135,7 @@ function printBanner(
     `  embedded S3:            ${s3} (bucket data under ${dataDir}/s3)`,
     `  embedded DynamoDB:      ${dynamo}`,
     `  queue prefix:           ${prefix}`,
+    `  share emails:           ${mail}`,
     '',
     'Try it with the CLI (configure saves the address and key in ~/.config/ferry/config.json):',
     `  npm run -s ferry -- configure --url ${base} --key ${auth}`,
@@ -124,6 +143,7 @@ function printBanner(
     `  npm run -s ferry -- ingest ${plain.join(' ')} --wait`,
     'or with curl:',
     `  curl -s -H 'Authorization: Bearer ${auth}' -d '{"filename":"photos","urls":[${urls.join(',')}]}' ${base}/v1/zips`,
+    `  curl -s -H 'Authorization: Bearer ${auth}' -d '{"filename":"for-ann","urls":[${urls.join(',')}],"notify":{"email":["ann@example.com"]}}' ${base}/v1/zips`,
     `  curl -s -H 'Authorization: Bearer ${auth}' -d '{"urls":[${urls.join(',')}]}' ${base}/v1/ingests`,
     `  curl -s -H 'Authorization: Bearer ${auth}' ${base}/v1/jobs/<id>`,
     '',

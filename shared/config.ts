@@ -131,6 +131,21 @@ export const configSchema = z.object({
   /** 15 with the 5 s first delay, doubling, spans about a day (DESIGN says 12, which spans ~3 h). */
   WEBHOOK_MAX_ATTEMPTS: int(15, 1, 100),
   WEBHOOK_TIMEOUT_MS: int(15_000, 1),
+
+  /** Where share emails go out: `smtp://user:pass@host:587` or `smtps://…:465`; no email is sent without it. */
+  SMTP_URL: optionalString.pipe(
+    z
+      .string()
+      .regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL')
+      .optional(),
+  ),
+  /** The envelope and From address of share emails; the From name is the tenant's displayName. */
+  MAIL_FROM: z.email().default('ferry@localhost'),
+  /** First retry delay of an email the SMTP server deferred (4xx) or could not be reached for; doubles. */
+  MAIL_RETRY_DELAY_MS: int(5000, 1),
+  /** 10 with the 5 s first delay, doubling, spans about 40 minutes. */
+  MAIL_MAX_ATTEMPTS: int(10, 1, 100),
+  MAIL_TIMEOUT_MS: int(30_000, 1),
 });
 
 export type Config = z.infer<typeof configSchema>;

@@ -1,5 +1,6 @@
 import { Queue, type ConnectionOptions, type DefaultJobOptions } from 'bullmq';
 import type { Config } from './config.js';
+import { MAIL_QUEUE, type MailJobData, type MailJobResult } from './jobs/mail-delivery.js';
 import { JOB_TYPES, type JobDataOf, type JobResultOf, type JobType } from './jobs/registry.js';
 import { WEBHOOK_QUEUE, type WebhookJobData, type WebhookJobResult } from './jobs/webhook-delivery.js';
 import type { RateLimitedLog } from './rate-limited-log.js';
@@ -8,11 +9,12 @@ import type { RateLimitedLog } from './rate-limited-log.js';
 export type JobQueue<T extends JobType> = Queue<JobDataOf<T>, JobResultOf<T>, T>;
 export type JobQueues = { [T in JobType]: JobQueue<T> };
 export type WebhookQueue = Queue<WebhookJobData, WebhookJobResult, typeof WEBHOOK_QUEUE>;
+export type MailQueue = Queue<MailJobData, MailJobResult, typeof MAIL_QUEUE>;
 
-/** Every queue ferry has: one per registered job kind, and the webhook deliveries. */
-export type FerryQueues = JobQueues & { webhook: WebhookQueue };
+/** Every queue ferry has: one per registered job kind, the webhook deliveries and the share emails. */
+export type FerryQueues = JobQueues & { webhook: WebhookQueue; mail: MailQueue };
 export type QueueName = keyof FerryQueues;
-export const QUEUE_NAMES: readonly QueueName[] = [...JOB_TYPES, WEBHOOK_QUEUE];
+export const QUEUE_NAMES: readonly QueueName[] = [...JOB_TYPES, WEBHOOK_QUEUE, MAIL_QUEUE];
 
 /** Attempts, backoff and retention shared by every job the API creates. */
 export function jobDefaults(config: Config): DefaultJobOptions {
@@ -37,6 +39,16 @@ export function webhookJobDefaults(config: Config): DefaultJobOptions {
   };
 }
 
+/** Attempts, backoff and retention of a share email: BullMQ's exponential backoff from MAIL_RETRY_DELAY_MS. */
+export function mailJobDefaults(config: Config): DefaultJobOptions {
+  return {
+    attempts: config.MAIL_MAX_ATTEMPTS,
+    backoff: { type: 'exponential', delay: config.MAIL_RETRY_DELAY_MS },
+    removeOnComplete: { age: config.JOB_RETENTION_SECONDS },
+    removeOnFail: { age: config.JOB_RETENTION_SECONDS },
+  };
+}
+
 /** Builds every queue once: the API adds jobs and reads them, workers read sources and add deliveries. */
 export function createQueues(connection: ConnectionOptions, config: Config): FerryQueues {
   const options = { connection, prefix: config.QUEUE_PREFIX, defaultJobOptions: jobDefaults(config) };
@@ -46,7 +58,12 @@ export function createQueues(connection: ConnectionOptions, config: Config): Fer
     prefix: config.QUEUE_PREFIX,
     defaultJobOptions: webhookJobDefaults(config),
   });
-  return { ...jobs, webhook };
+  const mail: MailQueue = new Queue(MAIL_QUEUE, {
+    connection,
+    prefix: config.QUEUE_PREFIX,
+    defaultJobOptions: mailJobDefaults(config),
+  });
+  return { ...jobs, webhook, mail };
 }
 
 /** Every queue of `queues`, for the views that list them all (metrics, Bull Board). */

@@ -21,6 +21,8 @@ export const tenantSchema = z.strictObject({
     .regex(/^whsec_[A-Za-z0-9+/=]+$/, 'must be whsec_<base64>')
     .optional(),
   limits: limitsSchema.optional(),
+  /** Shown as the sender on share pages and in share emails (the tenant id when absent). */
+  displayName: z.string().trim().min(1).max(100).optional(),
 });
 
 export type TenantEntry = z.infer<typeof tenantSchema>;
@@ -33,6 +35,7 @@ export interface Tenant {
   apiKeyHashes: string[];
   webhookSecret?: string;
   limits: TenantLimits;
+  displayName?: string;
 }
 
 export function hashApiKey(key: string): string {
@@ -96,6 +99,7 @@ export function loadTenants(config: Config): Tenant[] | undefined {
     apiKeyHashes: t.apiKeys,
     webhookSecret: t.webhookSecret,
     limits: { ...defaults, ...t.limits },
+    displayName: t.displayName,
   }));
 }
 

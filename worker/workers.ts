@@ -6,6 +6,7 @@ import type { Config } from '../shared/config.js';
 import type { Logger } from '../shared/logger.js';
 import { closeQueues, createQueues, logQueueErrors, QUEUE_NAMES, type QueueName } from '../shared/queues.js';
 import { RateLimitedLog } from '../shared/rate-limited-log.js';
+import { ShareStore } from '../shared/share/share-store.js';
 import type { MediaIndex } from '../shared/storage/media-index.js';
 import type { ObjectStore } from '../shared/storage/object-store.js';
 import { TenantRegistry, type Tenant } from '../shared/tenants.js';
@@ -14,6 +15,8 @@ import { createHttpClient } from './fetch/http-client.js';
 import { createGuardedAgents, destroyAgents } from './fetch/ssrf-agents.js';
 import { WorkerTempDir } from './fetch/worker-temp-dir.js';
 import { UploadJanitor } from './janitor/upload-janitor.js';
+import { createMailTransport } from './mail/mail-transport.js';
+import { shareMailQueuer } from './mail/queue-share-mails.js';
 import { checkProcessors, createProcessors } from './processors/index.js';
 import { BackoffWorker } from './runtime/backoff-worker.js';
 import { isRedisRefusal } from './runtime/redis-refusals.js';
@@ -118,6 +121,10 @@ export function startWorkers({ config, connection, store, index, tenants, logger
   const cancellations = new Cancellations(connection, config.QUEUE_PREFIX, config.JOB_RETENTION_SECONDS);
   const metrics = new WorkerMetrics(connection, config.QUEUE_PREFIX);
   const queueDelivery = webhookDeliveryQueuer(queues.webhook);
+  const queueMails = shareMailQueuer(queues.mail);
+  const mailTransport = createMailTransport(config);
+  const registry = new TenantRegistry(tenants);
+  const shares = new ShareStore(connection, config.QUEUE_PREFIX);
   const processors = createProcessors(
     {
       store,
@@ -130,16 +137,30 @@ export function startWorkers({ config, connection, store, index, tenants, logger
       downloadConcurrency: config.DOWNLOAD_CONCURRENCY,
       fetchRetries: config.FETCH_RETRIES,
       fetchRetryDelayMs: config.FETCH_RETRY_DELAY_MS,
+      share: {
+        shares,
+        publicUrl: config.PUBLIC_URL,
+        keepAfterExpirySeconds: config.JOB_RETENTION_SECONDS,
+      },
+      mail: { transport: mailTransport, from: config.MAIL_FROM, tenants: registry, sources: queues, shares },
       webhook: {
         http,
-        tenants: new TenantRegistry(tenants),
+        tenants: registry,
         store,
         sources: queues,
         timeoutMs: config.WEBHOOK_TIMEOUT_MS,
         metrics,
       },
     },
-    { logger, onFinal: queueDelivery, cancellations, metrics },
+    {
+      logger,
+      onFinal: async (job, event) => {
+        await queueDelivery(job, event);
+        await queueMails(job, event);
+      },
+      cancellations,
+      metrics,
+    },
   );
   checkProcessors(processors, QUEUE_NAMES);
   const handBack = new ShutdownHandBack(logger);
@@ -193,6 +214,7 @@ export function startWorkers({ config, connection, store, index, tenants, logger
       )();
       await closeQueues(queues);
       destroyAgents(agents);
+      mailTransport?.close();
       clearInterval(sweepTimer);
       await janitor.stop();
       await temp.close();

@@ -28,11 +28,20 @@ export function createJobRoute(kind: JobKind): Route {
         checkFileCount(tenant, kind.files(raw));
         const body = parseBody(kind.request, raw) as { webhook?: { url: string } };
         checkWebhook(config, tenant, body.webhook);
-        const data = kind.data.parse(kind.toData(body, { tenant, config })) as JobDataOf<JobType>;
+        const data = kind.data.parse(await kind.toData(body, { tenant, config })) as JobDataOf<JobType>;
         res.on('finish', () => {
           if (res.statusCode === 202) metrics.jobsCreated.inc({ type: kind.type });
         });
-        await enqueueJob({ req, res, queues, idempotency, type: kind.type as JobType, tenant: tenant.id, data });
+        await enqueueJob({
+          req,
+          res,
+          queues,
+          idempotency,
+          type: kind.type as JobType,
+          tenant: tenant.id,
+          data,
+          idempotencyBody: kind.idempotencyBody?.(raw) ?? raw,
+        });
       },
     ],
     docs: {

@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { buildJobDocument, jobDocumentSchema } from '../../shared/jobs/job-document.js';
+import { applyArchiveWithdrawal } from '../jobs/archive-withdrawal.js';
 import { findJob } from '../jobs/find-job.js';
+import { notifyStatus } from '../jobs/notify-status.js';
 import { webhookStatus } from '../jobs/webhook-status.js';
 import { ERRORS, jobIdParams, json } from '../openapi/common.js';
 import { defineRoute } from '../route.js';
@@ -9,14 +11,17 @@ import { defineRoute } from '../route.js';
 export const getJobRoute = defineRoute({
   method: 'get',
   path: '/v1/jobs/:id',
-  handlers: ({ queues, store, cancellations }) => [
+  handlers: ({ queues, store, cancellations, shares }) => [
     async (req, res) => {
       const { job, state, type, id } = await findJob(req, queues);
       const doc = await buildJobDocument(job, state, type, store, {
         cancelRequested: await cancellations.isRequested(id),
       });
+      await applyArchiveWithdrawal(doc, shares);
       const webhook = await webhookStatus(queues.webhook, job);
       if (webhook) doc.webhook = webhook;
+      const notify = await notifyStatus(queues.mail, job);
+      if (notify) doc.notify = notify;
       // The document carries a presigned URL: no cache may keep it.
       res.set('Cache-Control', 'no-store').json(doc);
     },

@@ -12,6 +12,8 @@ export interface EnqueueJob<T extends JobType> {
   type: T;
   tenant: string;
   data: JobDataOf<T>;
+  /** The body as `Idempotency-Key` compares it (`req.body` when omitted). */
+  idempotencyBody?: unknown;
 }
 
 /**
@@ -22,7 +24,7 @@ export async function enqueueJob<T extends JobType>(o: EnqueueJob<T>): Promise<v
   const { req, res, queues, idempotency, type, tenant } = o;
   const key = idempotencyKeyOf(req.get('idempotency-key'));
   const claim = key
-    ? await idempotency.claim(tenant, key, req.body, () => newJobId(type, tenant))
+    ? await idempotency.claim(tenant, key, o.idempotencyBody ?? req.body, () => newJobId(type, tenant))
     : { first: true, jobId: newJobId(type, tenant) };
   // A replay adds too: if the first request has not added its job yet, this does; if it has, BullMQ ignores it.
   const queue = queues[type] as unknown as {

@@ -39,6 +39,17 @@ export const ERROR_CODES = {
   },
   rate_limited: { status: 429, retry: 'never', description: 'The tenant’s jobs per minute are used up.' },
   webhook_not_configured: { status: 400, retry: 'never', description: 'The tenant has no webhookSecret to sign with.' },
+  share_not_configured: {
+    status: 400,
+    retry: 'never',
+    description: '`share` or `notify` was asked for, but PUBLIC_URL (where people reach the share page) is not set.',
+  },
+  mail_not_configured: {
+    status: 400,
+    retry: 'never',
+    description: '`notify` was asked for, but SMTP_URL (where email goes out) is not set.',
+  },
+  archive_not_ready: { status: 409, retry: 'never', description: 'The job has not made an archive (not completed).' },
   internal_error: { status: 500, retry: 'yes', description: 'Something failed inside ferry; it is logged.' },
   unavailable: {
     status: 503,
@@ -80,6 +91,12 @@ export const ERROR_CODES = {
   webhook_gone: { retry: 'never', description: 'The receiver answered 410 Gone.' },
   job_gone: { retry: 'never', description: 'The job a delivery is about no longer exists.' },
   job_not_finished: { retry: 'yes', description: 'The job a delivery is about has not finished yet.' },
+
+  // Share emails.
+  mail_rejected: { retry: 'never', description: 'The SMTP server refused the message for good (a 5xx answer).' },
+  mail_deferred: { retry: 'yes', description: 'The SMTP server deferred the message (a 4xx answer).' },
+  archive_withdrawn: { retry: 'never', description: 'The archive was withdrawn before the email went out.' },
+  mail_unreachable: { retry: 'yes', description: 'The SMTP server could not be reached or dropped the connection.' },
 
   // verifyWebhook's verdicts, for receivers (answer them with a 4xx).
   missing_headers: { retry: 'never', description: 'A Standard Webhooks header is missing.' },

@@ -36,6 +36,16 @@ export const webhookViewSchema = z.object({
 /** Where the job's webhook delivery stands; `attempts` counts the deliveries tried so far. */
 export type WebhookView = z.infer<typeof webhookViewSchema>;
 
+export const notifyViewSchema = z.object({
+  state: z.enum(['pending', 'sent', 'failed']).meta({
+    description: '`pending` until every email is sent or given up on; then `sent`, or `failed` if any failed.',
+  }),
+  sent: z.array(z.string()).meta({ description: 'Addresses the SMTP server accepted the email for.' }),
+  failed: z.array(z.string()).meta({ description: 'Addresses given up on (refused, or out of retries).' }),
+});
+/** Where the job's share emails stand. */
+export type NotifyView = z.infer<typeof notifyViewSchema>;
+
 /** The job as its tenant sees it: GET /v1/jobs/:id, the SSE stream's last event, a webhook's `data`. */
 export const jobDocumentSchema = z
   .object({
@@ -54,6 +64,9 @@ export const jobDocumentSchema = z
     webhook: webhookViewSchema
       .optional()
       .meta({ description: 'Only for a job created with a webhook: where its delivery stands.' }),
+    notify: notifyViewSchema
+      .optional()
+      .meta({ description: 'Only for a zip created with `notify`: where its emails stand.' }),
   })
   .meta({ id: 'Job' });
 export type JobDocument = z.infer<typeof jobDocumentSchema>;

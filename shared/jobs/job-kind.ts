@@ -48,8 +48,13 @@ export interface JobKind<
    * checked: see `longestArray`.
    */
   files(body: Readonly<Record<string, unknown>>): { field: string; count: number };
-  /** The queue payload for a validated request. */
-  toData(body: z.output<Request>, ctx: JobRequestContext): z.input<Data>;
+  /**
+   * The body as `Idempotency-Key` compares it (the body itself when omitted). Its hash is kept in Redis for 24 h:
+   * a secret in it (a zip's share password) is left out, or that fast hash would let it be guessed offline.
+   */
+  idempotencyBody?(body: Readonly<Record<string, unknown>>): unknown;
+  /** The queue payload for a validated request (async: a zip's share password is hashed on the way). */
+  toData(body: z.output<Request>, ctx: JobRequestContext): z.input<Data> | Promise<z.input<Data>>;
   /** Files the job reports progress on, counted as the worker does. */
   filesTotal: (data: z.output<Data>) => number;
   /** How GET /v1/jobs/:id and webhooks show the stored result (the stored result itself when omitted). */

@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { AppError } from '../errors/app-error.js';
+import { hashSharePassword } from '../share/share-password.js';
 import {
   baseJobDataSchema,
   exactlyOneOf,
@@ -49,6 +51,45 @@ export const zipOptionsSchema = z.strictObject({
 });
 export type ZipOptions = z.infer<typeof zipOptionsSchema>;
 
+/** `share` of a zip request: the archive gets a page to send people to (`result.shareUrl`). */
+export const shareRequestSchema = z
+  .strictObject({
+    password: z
+      .string()
+      .min(8, 'must be at least 8 characters')
+      .max(128, 'must be at most 128 characters')
+      .optional()
+      .meta({ description: 'Asked for before the page shows anything; stored only as a salted scrypt hash.' }),
+    maxDownloads: z
+      .number()
+      .int()
+      .min(1)
+      .max(1000)
+      .optional()
+      .meta({ description: 'Downloads the page allows; after the last one it answers 410.' }),
+  })
+  .meta({ description: 'Make a share page for the archive: `result.shareUrl`, valid until the archive expires.' });
+
+/** `notify` of a zip request: who is emailed the share link once the archive is ready. */
+export const notifyRequestSchema = z
+  .strictObject({
+    email: z
+      .array(z.email('must be an email address').max(254))
+      .min(1, 'must not be empty')
+      .max(10, 'must be at most 10 addresses'),
+    message: z
+      .string()
+      .max(1000, 'must be at most 1000 characters')
+      .refine((s) => noControlChars(s.replace(/[\n\r\t]/g, '')), 'must not contain control characters')
+      .optional()
+      .meta({ description: 'A note from the sender, shown in the email (as text: no markup).' }),
+  })
+  .meta({
+    description:
+      'Email the share link (with the file count, total size and expiry) to each address once the archive is ' +
+      'ready; implies `share`. Needs SMTP_URL.',
+  });
+
 export const zipFileRequestSchema = z.strictObject({ url: httpUrlSchema, name: entryNameSchema.optional() });
 
 /** POST /v1/zips body: `files` or the seed's `urls`, exactly one of them. */
@@ -59,6 +100,8 @@ export const createZipRequestSchema = z
     urls: z.array(httpUrlSchema).min(1, 'must not be empty').optional(),
     webhook: webhookRequestSchema.optional(),
     options: zipOptionsSchema.optional(),
+    share: shareRequestSchema.optional(),
+    notify: notifyRequestSchema.optional(),
   })
   .superRefine((body, ctx) => {
     if (body.files === undefined && body.urls === undefined) {
@@ -84,6 +127,9 @@ export const zipJobDataSchema = baseJobDataSchema.extend({
   /** Seconds from completion until the archive expires. */
   expiresIn: z.number().int().positive(),
   limits: jobLimitsSchema,
+  /** A share page is made once the archive is ready; the password arrives here already hashed. */
+  share: z.object({ passwordHash: z.string().optional(), maxDownloads: z.number().int().optional() }).optional(),
+  notify: z.object({ email: z.array(z.string()).min(1), message: z.string().optional() }).optional(),
 });
 export type ZipJobData = z.infer<typeof zipJobDataSchema>;
 
@@ -104,6 +150,10 @@ export const zipJobResultSchema = z.object({
   expiresAt: z.string(),
   entries: z.array(zipEntrySchema),
   failures: z.array(fileFailureSchema),
+  shareUrl: z
+    .string()
+    .optional()
+    .meta({ description: 'The share page (`<PUBLIC_URL>/s/<token>`), for a job created with `share` or `notify`.' }),
 });
 export type ZipJobResult = z.infer<typeof zipJobResultSchema>;
 
@@ -112,6 +162,9 @@ export const zipResultViewSchema = zipJobResultSchema.extend({
   expiresAt: z.iso.datetime(),
   downloadUrl: z.string().optional().meta({
     description: 'Presigned GET of the archive, minted on every read; absent once the archive has expired.',
+  }),
+  withdrawnAt: z.iso.datetime().optional().meta({
+    description: 'When `DELETE /v1/jobs/:id/archive` deleted the archive; there is no `downloadUrl` from then on.',
   }),
   downloadUrlExpiresAt: z.iso
     .datetime()
@@ -162,8 +215,21 @@ export const zipJob = defineJobKind({
   data: zipJobDataSchema,
   result: zipJobResultSchema,
   files: (body) => longestArray(body, ['files', 'urls']),
-  toData(body, { tenant, config }) {
+  idempotencyBody(body) {
+    const share = body.share;
+    if (typeof share !== 'object' || share === null || !('password' in share)) return body;
+    const { password: _password, ...rest } = share as Record<string, unknown>;
+    return { ...body, share: { ...rest, password: '(not compared)' } };
+  },
+  async toData(body, { tenant, config }) {
     const options = body.options ?? { compression: 'auto', onError: 'fail', manifest: false };
+    const share = body.share ?? (body.notify ? {} : undefined);
+    if (share && config.PUBLIC_URL === undefined) {
+      throw new AppError('share_not_configured', 'PUBLIC_URL is not set: ferry cannot make share links');
+    }
+    if (body.notify && config.SMTP_URL === undefined) {
+      throw new AppError('mail_not_configured', 'SMTP_URL is not set: ferry cannot send email');
+    }
     return {
       tenant: tenant.id,
       filename: archiveFilename(body.filename),
@@ -172,6 +238,17 @@ export const zipJob = defineJobKind({
       expiresIn: Math.min(options.expiresIn ?? config.ZIP_DEFAULT_EXPIRES_IN, config.ZIP_MAX_EXPIRES_IN),
       limits: workerLimits(tenant),
       webhook: body.webhook,
+      share: share && {
+        passwordHash: share.password === undefined ? undefined : await hashSharePassword(share.password),
+        maxDownloads: share.maxDownloads,
+      },
+      notify: body.notify && {
+        // One email per address, however it was capitalised (the first spelling is kept).
+        email: body.notify.email.filter(
+          (e, i, all) => all.findIndex((other) => other.toLowerCase() === e.toLowerCase()) === i,
+        ),
+        message: body.notify.message,
+      },
     };
   },
   filesTotal: (data) => new Set(data.files.map((f) => f.url)).size,

@@ -14,6 +14,8 @@ import type { RunningWorkers } from '../../worker/workers.js';
 
 export const KEY_A = 'test-key-tenant-a';
 export const KEY_B = 'test-key-tenant-b';
+/** Tenant A's sender name on share pages and emails (tenant B has none: its id is shown). */
+export const DISPLAY_NAME_A = 'Studio Ämma & <Co>';
 /** Tenant A's webhook secret (tenant B has none, so it cannot ask for webhooks). */
 export const WEBHOOK_SECRET_A = 'whsec_dGVzdC13ZWJob29rLXNlY3JldC1mb3ItdGVuYW50LWE=';
 
@@ -89,6 +91,7 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
       apiKeyHashes: [hashApiKey(KEY_A)],
       webhookSecret: WEBHOOK_SECRET_A,
       limits: { ...defaults, ...opts.limitsA },
+      displayName: DISPLAY_NAME_A,
     },
     { id: 'tenant-b', apiKeyHashes: [hashApiKey(KEY_B)], limits: defaults },
   ];

@@ -36,7 +36,7 @@ describe('Bull Board at /admin/queues', () => {
     }
   });
 
-  it('serves the board and lists the zip, ingest and webhook queues, read-only by default', async () => {
+  it('serves the board and lists the zip, ingest, webhook and mail queues, read-only by default', async () => {
     const page = await h.request('GET', '/admin/queues', { key: null, headers: ops });
     expect(page.status).toBe(200);
     expect(page.headers.get('content-type')).toMatch(/^text\/html/);
@@ -44,7 +44,7 @@ describe('Bull Board at /admin/queues', () => {
     const api = await h.request('GET', '/admin/queues/api/queues', { key: null, headers: ops });
     expect(api.status, JSON.stringify(api.body)).toBe(200);
     const queues = api.body.queues as { name: string; readOnlyMode: boolean }[];
-    expect(queues.map((q) => q.name).sort()).toEqual(['ingest', 'webhook', 'zip']);
+    expect(queues.map((q) => q.name).sort()).toEqual(['ingest', 'mail', 'webhook', 'zip']);
     expect(queues.every((q) => q.readOnlyMode)).toBe(true);
   });
 

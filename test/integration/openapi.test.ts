@@ -14,6 +14,7 @@ import { LOCAL_CREDENTIALS } from '../../local/stack.js';
 import { loadConfig } from '../../shared/config.js';
 import { createLogger } from '../../shared/logger.js';
 import { createClients } from '../../shared/runtime.js';
+import { shareTokenHash } from '../../shared/share/share-token.js';
 import { VERSION } from '../../shared/version.js';
 import { verifyWebhook } from '../../shared/webhooks.js';
 import { KEY_B, startHarness, WEBHOOK_SECRET_A, type Harness } from '../helpers/harness.js';
@@ -74,6 +75,11 @@ function expectDeclared(method: string, path: string, res: Reply): void {
   expect(declared, `${method} ${path} answered ${res.status}, undeclared: ${JSON.stringify(res.body)}`).toBeDefined();
   for (const header of Object.keys(declared.headers ?? {})) {
     expect(res.headers.has(header), `${method} ${path} ${res.status} without ${header}`).toBe(true);
+  }
+  if (declared.content === undefined) {
+    // A redirect or 204: the status and headers are what it says.
+    checked.add(`${method} ${path} ${res.status}`);
+    return;
   }
   const [mediaType] = Object.keys(declared.content);
   if (mediaType !== 'application/json') {
@@ -457,6 +463,67 @@ describe('real responses match the document', () => {
       await api.close();
       await clients.close();
     }
+  });
+
+  it('share pages -> 200, 303, 302, 401, 404, 410, 429; DELETE /v1/jobs/{id}/archive -> 204, 404, 409', async () => {
+    files.file('/share/a.txt', 'shared\n', 'text/plain');
+    const zip = async (share: object, url = files.url('/share/a.txt')) =>
+      h.waitForJob((await h.request('POST', '/v1/zips', { body: { filename: 'shared', urls: [url], share } })).body.id);
+    const [open, locked, failed] = await Promise.all([
+      zip({ maxDownloads: 1 }),
+      zip({ password: 'correct horse' }),
+      zip({}, files.url('/share/missing.txt')),
+    ]);
+    expect([open.state, locked.state, failed.state]).toEqual(['completed', 'completed', 'failed']);
+    // Pages as a browser gets them: redirects are answers, not followed.
+    const page = async (method: string, path: string, init: RequestInit = {}): Promise<Reply> => {
+      const res = await fetch(h.baseUrl + path, { method, redirect: 'manual', ...init });
+      return { status: res.status, body: await res.text(), headers: res.headers };
+    };
+    const openPath = new URL(open.result.shareUrl).pathname;
+    const lockedPath = new URL(locked.result.shareUrl).pathname;
+    const unknownPath = `/s/${'A'.repeat(32)}`;
+    const form = (password: string, cookie?: string): RequestInit => ({
+      body: new URLSearchParams({ password }),
+      headers: cookie ? { cookie } : {},
+    });
+
+    expectDeclared('GET', '/s/{token}', await page('GET', openPath));
+    expectDeclared('GET', '/s/{token}', await page('GET', unknownPath));
+    expectDeclared('GET', '/s/{token}/download', await page('GET', `${openPath}/download`));
+    expectDeclared('GET', '/s/{token}/download', await page('GET', `${unknownPath}/download`));
+    // maxDownloads 1: used up.
+    const exhausted = await page('GET', `${openPath}/download`);
+    expect(exhausted.status).toBe(410);
+    expectDeclared('GET', '/s/{token}/download', exhausted);
+    expectDeclared('GET', '/s/{token}', await page('GET', openPath));
+    expectDeclared('POST', '/s/{token}', await page('POST', openPath, form('whatever1')));
+    expectDeclared('POST', '/s/{token}', await page('POST', unknownPath, form('whatever1')));
+
+    const toForm = await page('GET', `${lockedPath}/download`);
+    expect(toForm.status).toBe(303);
+    expectDeclared('GET', '/s/{token}/download', toForm);
+    const wrong = await page('POST', lockedPath, form('wrong horse'));
+    expect(wrong.status).toBe(401);
+    expectDeclared('POST', '/s/{token}', wrong);
+    const right = await page('POST', lockedPath, form('correct horse'));
+    expect(right.status).toBe(303);
+    expectDeclared('POST', '/s/{token}', right);
+    const cookie = right.headers.getSetCookie()[0]!.split(';')[0]!;
+    const download = await page('GET', `${lockedPath}/download`, { headers: { cookie } });
+    expect(download.status).toBe(302);
+    // The share's password attempts used up (10 in 15 minutes): 429.
+    const attempts = new JobRateLimiter(h.clients.redis, `${h.config.QUEUE_PREFIX}:share-password`, 15 * 60_000);
+    const token = lockedPath.split('/')[2]!;
+    await Promise.all(Array.from({ length: 10 }, () => attempts.take(`token:${shareTokenHash(token)}`, 10)));
+    const limited = await page('POST', lockedPath, form('correct horse'));
+    expect(limited.status).toBe(429);
+    expectDeclared('POST', '/s/{token}', limited);
+
+    const route = '/v1/jobs/{id}/archive';
+    expectDeclared('DELETE', route, await h.request('DELETE', `/v1/jobs/${failed.id}/archive`));
+    expectDeclared('DELETE', route, await h.request('DELETE', `/v1/jobs/${open.id}/archive`, { key: KEY_B }));
+    expectDeclared('DELETE', route, await h.request('DELETE', `/v1/jobs/${open.id}/archive`));
   });
 
   // Runs last: the tests above are what exercise the declared responses.

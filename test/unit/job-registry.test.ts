@@ -13,7 +13,7 @@ describe('the job kinds registry', () => {
     for (const type of JOB_TYPES) expect(JOB_KINDS[type].type).toBe(type);
     expect(new Set(JOB_TYPES.map((t) => JOB_KINDS[t].idPrefix)).size).toBe(JOB_TYPES.length);
     expect(new Set(JOB_TYPES.map((t) => JOB_KINDS[t].path)).size).toBe(JOB_TYPES.length);
-    expect(QUEUE_NAMES).toEqual([...JOB_TYPES, 'webhook']);
+    expect(QUEUE_NAMES).toEqual([...JOB_TYPES, 'webhook', 'mail']);
   });
 
   it('refuses a kind registered under another name, a taken id prefix or one that is not lower-case letters', () => {
