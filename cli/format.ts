@@ -37,8 +37,7 @@ export function describeJob(doc: JobDocument): string[] {
     const r = doc.result;
     lines.push(`archive: ${r.filename} (${r.entries.length} files, ${formatBytes(r.size)}), expires ${r.expiresAt}`);
     // The share page (when the deployment has it) is what a person should be sent; the download link expires.
-    const share = (r as { shareUrl?: unknown }).shareUrl;
-    if (typeof share === 'string') lines.push(`share: ${share}`);
+    if (r.shareUrl !== undefined) lines.push(`share: ${r.shareUrl}`);
     lines.push(r.downloadUrl === undefined ? 'download: expired' : `download: ${r.downloadUrl}`);
     for (const f of r.failures) lines.push(`skipped: ${f.url}: ${f.code}: ${f.message}`);
   }

@@ -21,6 +21,12 @@ Options:
   --on-error <mode>        fail (default: any failed URL fails the job) or skip
   --expires-in <seconds>   How long the archive stays downloadable
   --manifest               Add manifest.json to the archive
+  --share                  Make a share page for the archive (result.shareUrl) to send people to
+  --password <password>    The share page asks for it first (8-128 characters; implies --share)
+  --max-downloads <n>      Downloads the share page allows (1-1000; implies --share)
+  --email <address>        Email the share link to this address once the archive is ready (up to 10:
+                           repeat the flag; needs SMTP on the server)
+  --message <text>         With --email: a note shown in the email
   --webhook <url>          POST the final state to this URL, signed
   --idempotency-key <key>  The same key and body within 24 h return the first job
 ${CONNECTION_HELP}
@@ -37,9 +43,34 @@ const OPTIONS = {
   'on-error': { type: 'string' },
   'expires-in': { type: 'string' },
   manifest: { type: 'boolean' },
+  share: { type: 'boolean' },
+  password: { type: 'string' },
+  'max-downloads': { type: 'string' },
+  email: { type: 'string', multiple: true },
+  message: { type: 'string' },
   webhook: { type: 'string' },
   'idempotency-key': { type: 'string' },
 } as const;
+
+/** `share` and `notify` of the request, from their flags. */
+function shareOf(v: {
+  share?: boolean | undefined;
+  password?: string | undefined;
+  'max-downloads'?: string | undefined;
+  email?: string[] | undefined;
+  message?: string | undefined;
+}): Pick<ZipRequest, 'share' | 'notify'> {
+  const maxDownloads = v['max-downloads'] === undefined ? undefined : Number(v['max-downloads']);
+  if (maxDownloads !== undefined && !Number.isInteger(maxDownloads)) {
+    throw new UsageError('--max-downloads must be a whole number', ZIP_HELP);
+  }
+  if (v.message !== undefined && v.email === undefined) throw new UsageError('--message needs --email', ZIP_HELP);
+  const wantsShare = v.share === true || v.password !== undefined || maxDownloads !== undefined;
+  return {
+    ...(wantsShare ? { share: { password: v.password, maxDownloads } } : {}),
+    ...(v.email === undefined ? {} : { notify: { email: v.email, message: v.message } }),
+  };
+}
 
 function oneOf<T extends string>(value: string | undefined, allowed: readonly T[], flag: string): T | undefined {
   if (value === undefined) return undefined;
@@ -60,6 +91,7 @@ export const zip: Command = async (args, io) => {
     filename: v.name ?? 'files',
     urls,
     ...(v.webhook === undefined ? {} : { webhook: { url: v.webhook } }),
+    ...shareOf(v),
     options: {
       compression: oneOf(v.compression, ['auto', 'store', 'deflate'], '--compression'),
       onError: oneOf(v['on-error'], ['fail', 'skip'], '--on-error'),

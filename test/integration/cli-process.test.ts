@@ -101,8 +101,9 @@ describe('the ferry CLI as a process against the real stack', () => {
   });
 
   it('zip --wait without a terminal: plain progress lines, then the links; no escape codes', async () => {
-    const res = await run(['zip', files.url('/p/1.png'), '--wait']);
+    const res = await run(['zip', files.url('/p/1.png'), '--wait', '--password', 'correct horse']);
     expect(res.code, res.stderr).toBe(0);
+    expect(res.stdout).toMatch(/^share: http:\/\/\S+\/s\/\S+$/m);
     expect(res.stdout).not.toContain(ESC);
     expect(res.stdout).not.toContain('\r');
     expect(res.stdout).toMatch(/^zip_\S+ +zip +completed +1\/1 files/m);
