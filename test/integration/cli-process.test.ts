@@ -32,6 +32,8 @@ interface Spawned {
   /** Resolves once stdout holds a match for `pattern`. */
   waitFor(pattern: RegExp): Promise<void>;
   signal(name: NodeJS.Signals): void;
+  /** Writes to the child's stdin (left open with `keepStdin`). */
+  write(text: string): void;
   done: Promise<{ code: number | null; stdout: string; stderr: string }>;
 }
 
@@ -39,7 +41,10 @@ interface Spawned {
  * The real bin in a child process (node + tsx, as `npm run ferry` minus npm), with an environment of the test's
  * own: HOME is a temp folder, so nothing reads or writes the real profile.
  */
-function ferry(args: string[], o: { env?: Record<string, string>; stdin?: string; argv0?: string[] } = {}): Spawned {
+function ferry(
+  args: string[],
+  o: { env?: Record<string, string>; stdin?: string; argv0?: string[]; keepStdin?: boolean } = {},
+): Spawned {
   const command = o.argv0 ?? [process.execPath, '--import', 'tsx', 'cli/ferry.ts'];
   const child = spawn(command[0]!, [...command.slice(1), ...args], {
     cwd: ROOT,
@@ -54,7 +59,7 @@ function ferry(args: string[], o: { env?: Record<string, string>; stdin?: string
     for (const w of watchers) if (w.pattern.test(stdout)) w.resolve();
   });
   child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-  child.stdin.end(o.stdin ?? '');
+  if (!o.keepStdin) child.stdin.end(o.stdin ?? '');
   const done = new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) =>
     child.on('close', (code) => resolve({ code, stdout, stderr })),
   );
@@ -66,6 +71,7 @@ function ferry(args: string[], o: { env?: Record<string, string>; stdin?: string
         void done.then(() => reject(new Error(`exited before ${pattern}: ${stdout} ${stderr}`)));
       }),
     signal: (name) => child.kill(name),
+    write: (text) => child.stdin.write(text),
     done,
   };
 }
@@ -183,7 +189,9 @@ describe('the ferry CLI as a process against the real stack', () => {
     ]
       .map((a) => `'${a}'`)
       .join(' ');
-    const p = ferry([], { argv0: ['script', '-qec', cmd, '/dev/null'] });
+    // exec: the shell script starts must not stay between the terminal and the CLI (it would take the Ctrl-C too).
+    const execCmd = `exec ${cmd}`;
+    const p = ferry([], { argv0: ['script', '-qec', execCmd, '/dev/null'] });
     // The second file is held until the live line has shown the first one done.
     await p.waitFor(/1\/2 files/);
     gate.release();
@@ -198,6 +206,25 @@ describe('the ferry CLI as a process against the real stack', () => {
     expect(out.lastIndexOf(clear)).toBeLessThan(result);
     expect(out.slice(out.lastIndexOf(clear) + clear.length)).toMatch(/^zip_\S+ +zip +completed +2\/2 files/);
     expect(out).toMatch(/download: http/);
+  });
+
+  it('on a terminal, Ctrl-C asks whether to cancel; yes cancels the job (exit 1)', async () => {
+    const gate = gated('/p/ask.png');
+    const cmd = [process.execPath, '--import', 'tsx', 'cli/ferry.ts', 'zip', files.url('/p/ask.png'), '--wait']
+      .map((a) => `'${a}'`)
+      .join(' ');
+    // exec: the shell script starts must not stay between the terminal and the CLI (it would take the Ctrl-C too).
+    const execCmd = `exec ${cmd}`;
+    const p = ferry([], { argv0: ['script', '-qec', execCmd, '/dev/null'], keepStdin: true });
+    await p.waitFor(/ active/);
+    // Ctrl-C typed on the terminal: the pseudo-terminal turns it into SIGINT for the CLI.
+    p.write('\x03');
+    await p.waitFor(/Cancel job zip_\S+\? \[y\/N\] /);
+    p.write('y\r');
+    const res = await p.done;
+    gate.release();
+    expect(res.code, res.stdout).toBe(1);
+    expect(res.stdout).toMatch(/zip_\S+ +zip +cancelled/);
   });
 
   it('configure writes the profile (0600) under HOME or XDG_CONFIG_HOME; flags win over it', async () => {
