@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { buildJobDocument, type JobDocument } from '../../shared/jobs/job-document.js';
-import { findJob } from '../jobs/find-job.js';
+import { findJob, type FoundJob } from '../jobs/find-job.js';
 import { ERRORS, jobIdParams } from '../openapi/common.js';
 import { defineRoute } from '../route.js';
 
@@ -28,7 +28,8 @@ export const jobEventsRoute = defineRoute({
         pending = true;
         stopWaiting?.();
       };
-      req.on('close', () => {
+      // The response's close: the client went away (or the stream ended).
+      res.on('close', () => {
         closed = true;
         wake();
       });
@@ -57,7 +58,7 @@ export const jobEventsRoute = defineRoute({
       try {
         while (!closed && !jobEvents.isClosed) {
           pending = false;
-          let found;
+          let found: FoundJob;
           try {
             found = await findJob(req, queues);
           } catch {
