@@ -187,7 +187,8 @@ function printBanner(
 ) {
   const base = `http://127.0.0.1:${port}`;
   const auth = key ?? '<one of your FERRY_TENANTS keys>';
-  const urls = SAMPLE_NAMES.slice(0, 2).map((n) => `"${base}/dev/samples/${n}"`);
+  const plain = SAMPLE_NAMES.slice(0, 2).map((n) => `${base}/dev/samples/${n}`);
+  const urls = plain.map((u) => `"${u}"`);
   const lines = [
     '',
     `ferry dev is running at ${base}`,
@@ -198,7 +199,11 @@ function printBanner(
     `  queue prefix:           ${prefix}`,
     `  share emails:           ${mail}`,
     '',
-    'Try it:',
+    'Try it with the CLI (configure saves the address and key in ~/.config/ferry/config.json):',
+    `  npm run -s ferry -- configure --url ${base} --key ${auth}`,
+    `  npm run -s ferry -- zip ${plain.join(' ')} --name photos --wait`,
+    `  npm run -s ferry -- ingest ${plain.join(' ')} --wait`,
+    'or with curl:',
     `  curl -s -H 'Authorization: Bearer ${auth}' -d '{"filename":"photos","urls":[${urls.join(',')}]}' ${base}/v1/zips`,
     `  curl -s -H 'Authorization: Bearer ${auth}' -d '{"filename":"for-ann","urls":[${urls.join(',')}],"notify":{"email":["ann@example.com"]}}' ${base}/v1/zips`,
     `  curl -s -H 'Authorization: Bearer ${auth}' -d '{"urls":[${urls.join(',')}]}' ${base}/v1/ingests`,

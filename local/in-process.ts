@@ -1,7 +1,7 @@
 import { once } from 'node:events';
 import express, { type RequestHandler } from 'express';
 import { createApp } from '../api/app.js';
-import { createApiDeps } from '../api/deps.js';
+import { createApiDeps, type ApiDeps } from '../api/deps.js';
 import { httpTimeouts, listen, type HttpServer } from '../api/http-server.js';
 import { createMediaDeps, type MediaDeps } from '../media/media-deps.js';
 import { mediaRouter } from '../media/media-router.js';
@@ -89,7 +89,7 @@ export async function startFerry(o: FerryOptions): Promise<Ferry> {
     return running;
   };
   if (o.workers !== false) startWorker();
-  let api: { clients: Clients; queues: FerryQueues } | undefined;
+  let api: { clients: Clients; queues: FerryQueues; deps: ApiDeps } | undefined;
   let media: MediaDeps | undefined;
   if (app) {
     // The API's Redis connection fails fast (503) while Redis is away, as in api/server.ts; workers' waits.
@@ -100,14 +100,16 @@ export async function startFerry(o: FerryOptions): Promise<Ferry> {
     });
     // With no offline queue, a command sent before the connection is up fails: wait for it first.
     if (apiClients.redis.status !== 'ready') await once(apiClients.redis, 'ready');
-    api = { clients: apiClients, queues: createQueues(apiClients.redis, config) };
+    const apiQueues = createQueues(apiClients.redis, config);
+    const deps = createApiDeps({ config, clients: apiClients, queues: apiQueues, tenants, logger });
+    api = { clients: apiClients, queues: apiQueues, deps };
     logQueueErrors(api.queues, new RateLimitedLog(logger, 'Redis error on a queue handle'));
     if (o.before) app.use(...o.before);
     if (o.media !== false) {
       media = createMediaDeps({ config, tenants, store: api.clients.store, index: api.clients.index, logger });
       app.use(mediaRouter(media));
     }
-    app.use(createApp(createApiDeps({ config, clients: api.clients, queues: api.queues, tenants, logger })));
+    app.use(createApp(deps));
   }
   return {
     config,
@@ -118,6 +120,8 @@ export async function startFerry(o: FerryOptions): Promise<Ferry> {
     createdMediaTable,
     startWorker,
     async close({ workerTimeoutMs, obliterate = false } = {}) {
+      // Closing the job events first ends the open SSE streams, so the server's close does not wait on them.
+      await api?.deps.jobEvents.close();
       await http?.close();
       if (api) {
         await closeQueues(api.queues);

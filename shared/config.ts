@@ -209,3 +209,30 @@ export function loadConfig(
   }
   return config;
 }
+
+/**
+ * What the `ferry` CLI's client commands read from the environment (they need no service config): the API's
+ * address and key, and where the profile file is (`$XDG_CONFIG_HOME/ferry/config.json`, else
+ * `$HOME/.config/ferry/config.json`); `FERRY_TENANTS_FILE` for the `tenants` commands.
+ */
+export interface CliEnvironment {
+  FERRY_URL?: string;
+  FERRY_API_KEY?: string;
+  FERRY_TENANTS_FILE?: string;
+  XDG_CONFIG_HOME?: string;
+  HOME?: string;
+}
+
+export function cliEnvironment(env: Record<string, string | undefined> = process.env): CliEnvironment {
+  const value = (name: keyof CliEnvironment) => {
+    const v = env[name]?.trim();
+    return v === undefined || v === '' ? undefined : v;
+  };
+  return {
+    FERRY_URL: value('FERRY_URL'),
+    FERRY_API_KEY: value('FERRY_API_KEY'),
+    FERRY_TENANTS_FILE: value('FERRY_TENANTS_FILE'),
+    XDG_CONFIG_HOME: value('XDG_CONFIG_HOME'),
+    HOME: value('HOME'),
+  };
+}

@@ -55,7 +55,8 @@ export interface TenantMedia {
   presets: Record<string, VariantOptions>;
 }
 
-const tenantSchema = z.strictObject({
+/** One entry of the tenants JSON as written (keys hashed); the `ferry tenants` commands edit such a file. */
+export const tenantSchema = z.strictObject({
   id: z.string().regex(/^[a-z0-9-]{1,40}$/, 'must match [a-z0-9-]{1,40}'),
   apiKeys: z.array(z.string().regex(/^[0-9a-f]{64}$/, 'must be the sha256 hex of the key')).min(1),
   webhookSecret: z
@@ -67,6 +68,8 @@ const tenantSchema = z.strictObject({
   displayName: z.string().trim().min(1).max(100).optional(),
   ...mediaFields,
 });
+
+export type TenantEntry = z.infer<typeof tenantSchema>;
 
 export type TenantLimits = Required<z.infer<typeof limitsSchema>>;
 
