@@ -5,6 +5,7 @@ import type { JobDocument as AnyJobDocument, JobState } from '../shared/jobs/job
 import type { acceptedJobSchema, cancelledJobSchema } from '../shared/jobs/job-replies.js';
 import type { JobType, ResultViewOf } from '../shared/jobs/registry.js';
 import type { createZipRequestSchema } from '../shared/jobs/zip.job.js';
+import type { variantRequestSchema, variantResponseSchema } from '../shared/media/variant-request.js';
 
 /*
  * Every type of the client, inferred from the zod schemas the API validates and answers with (type-only imports:
@@ -31,20 +32,7 @@ export type JobDocument = { [T in JobType]: JobDocumentOf<T> }[JobType];
 export type ZipJobDocument = JobDocumentOf<'zip'>;
 export type IngestJobDocument = JobDocumentOf<'ingest'>;
 
-/**
- * POST /v1/media/variants body (DESIGN.md "Media variants"). Written here from the design because the API's
- * schema for it is not on this branch yet; once it is, this becomes `z.input` of that schema.
- */
-export type MediaVariantRequest = ({ url: string; key?: never } | { key: string; url?: never }) & {
-  width?: number;
-  height?: number;
-  fit?: 'cover' | 'contain' | 'inside' | 'outside' | 'fill';
-  format?: 'auto' | 'jpeg' | 'png' | 'webp' | 'avif';
-  quality?: number;
-  watermark?: boolean;
-  preset?: string;
-};
+/** POST /v1/media/variants body (exactly one of `url` and `key`; a `preset` alone). */
+export type MediaVariantRequest = z.input<typeof variantRequestSchema>;
 /** POST /v1/media/variants answer. */
-export interface MediaVariant {
-  variantUrl: string;
-}
+export type MediaVariant = z.output<typeof variantResponseSchema>;

@@ -1,4 +1,5 @@
 import type { ServerResponse } from 'node:http';
+import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClient, FerryError, type FerryClient, type JobProgress } from '../../client/index.js';
 import { startFileServer, type FileServer } from '../../fixtures/file-server.js';
@@ -71,6 +72,24 @@ describe('the typed client against the real API', () => {
     expect(doc.state).toBe('completed');
     if (doc.type !== 'ingest') throw new Error('expected an ingest');
     expect(doc.result?.items.map((i) => i.status)).toEqual(['stored', 'failed']);
+  });
+
+  it('mediaUrl() asks for a variant URL of ingested media that serves the image resized', async () => {
+    const photo = await sharp({ create: { width: 640, height: 480, channels: 3, background: '#3a6' } })
+      .jpeg()
+      .toBuffer();
+    files.file('/c/photo.jpg', photo, 'image/jpeg');
+    const ingested = await client.wait((await client.ingest({ urls: [files.url('/c/photo.jpg')] })).id, {
+      timeoutMs: 60_000,
+    });
+    expect(ingested.state).toBe('completed');
+    const { variantUrl } = await client.mediaUrl({ url: files.url('/c/photo.jpg'), width: 200, format: 'png' });
+    const res = await fetch(variantUrl);
+    expect(res.status).toBe(200);
+    const meta = await sharp(Buffer.from(await res.arrayBuffer())).metadata();
+    expect([meta.format, meta.width, meta.height]).toEqual(['png', 200, 150]);
+    const missing = await client.mediaUrl({ url: files.url('/c/never.jpg'), width: 10 }).catch((e: unknown) => e);
+    expect(missing).toMatchObject({ status: 404, code: 'not_found' });
   });
 
   it('cancel() stops a running job and wait() ends with the cancelled document', async () => {
