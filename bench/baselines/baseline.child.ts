@@ -5,6 +5,8 @@ import { createDynamoClient } from '../../shared/storage/dynamodb-client.js';
 import { createS3Clients, type AwsCredentials } from '../../shared/storage/s3-client.js';
 import { mediaKey } from '../../shared/url-normalize.js';
 import { readMemoryKb } from '../measure/proc-stats.js';
+import { recipeZip } from '../peers/recipe-zip.js';
+import { seedZip } from '../peers/seed-zip.js';
 import { syntheticFileUrls } from '../synthetic/synthetic-files.js';
 import type { BaselineMessage, BaselineSpec } from './baseline-runner.js';
 import { batchGetRaw } from './batch-get-baseline.js';
@@ -33,7 +35,7 @@ async function prepare(spec: BaselineSpec): Promise<Prepared> {
   const config = loadConfig();
   switch (spec.kind) {
     case 'download': {
-      const urls = syntheticFileUrls(spec.origin, spec.files);
+      const urls = syntheticFileUrls(spec.origin, spec.files, spec.set);
       return {
         repeat: 1,
         run: async () => ({ bytes: await downloadToNowhere(urls, spec.concurrency) }),
@@ -45,6 +47,16 @@ async function prepare(spec: BaselineSpec): Promise<Prepared> {
       return {
         repeat: 1,
         run: async () => ({ bytes: await uploadGenerated(client, { ...spec, bucket: config.S3_BUCKET }) }),
+        close: () => client.destroy(),
+      };
+    }
+    case 'recipe':
+    case 'seed': {
+      const { client } = createS3Clients(config, stackCredentials(process.env));
+      const peer = { ...spec, bucket: config.S3_BUCKET, urls: syntheticFileUrls(spec.origin, spec.files, spec.set) };
+      return {
+        repeat: 1,
+        run: async () => ({ bytes: await (spec.kind === 'recipe' ? recipeZip(client, peer) : seedZip(client, peer)) }),
         close: () => client.destroy(),
       };
     }
