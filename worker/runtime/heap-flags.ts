@@ -9,3 +9,6 @@ import { setFlagsFromString } from 'node:v8';
  * has no effect (it is read when the heap is set up); the growth factor is read at each growth.
  */
 setFlagsFromString('--semi-space-growth-factor=1');
+// Download chunks that outlive a scavenge die in the old generation, and their buffers are freed only by a full
+// GC, which by default waits for 64 MB more of external memory: counted in the global limit, they go sooner.
+setFlagsFromString('--external-memory-accounted-in-global-limit');

@@ -13,6 +13,7 @@ import type { ProgressSink } from '../runtime/progress-sink.js';
 import { MultipartWriter } from '../upload/multipart-writer.js';
 import { maxArchiveBytes, partSizeFor } from '../upload/part-size.js';
 import { deriveEntryName, EntryNameAllocator, sanitizeEntryName } from './entry-names.js';
+import { inInputOrder } from './input-order.js';
 import { deflatedPath, prepareEntry, type PreparedEntry } from './prepare-entry.js';
 import { zipObjectKey } from './zip-key.js';
 import { METHOD_DEFLATE } from './zip-records.js';
@@ -66,7 +67,7 @@ function uniqueFiles(files: ZipJobData['files']): ZipJobData['files'] {
 
 /**
  * Downloads every URL with bounded concurrency (each file deflated as soon as it is on disk, unless stored) and
- * copies the finished entries, in completion order, into one zip archive that is uploaded to S3 part by part as
+ * copies the finished entries, in completion order (or, with `order: "input"`, in the order given), into one zip archive that is uploaded to S3 part by part as
  * it is written. With `onError: "fail"` the first failed URL aborts the archive and
  * the upload; with `"skip"` failures are listed and the rest is archived.
  */
@@ -109,7 +110,10 @@ export async function buildZip(deps: BuildZipDeps, req: BuildZipRequest): Promis
   const failures: FileFailure[] = [];
 
   try {
-    for await (const done of pool.results()) {
+    const completed = pool.results();
+    const ordered =
+      data.options.order === 'input' ? inInputOrder(completed, (d) => d.result.status === 'rejected') : completed;
+    for await (const done of ordered) {
       try {
         if (done.result.status === 'rejected') {
           const err: unknown = done.result.reason;
