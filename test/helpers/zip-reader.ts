@@ -41,7 +41,7 @@ async function readWithYauzl(zip: Buffer): Promise<ZipEntryRead[]> {
     archive.on('end', () => resolve());
     archive.on('entry', (entry: yauzl.Entry) => {
       try {
-        checkLocalHeader(zip, entry);
+        checkLocalHeader(zip.subarray(entry.relativeOffsetOfLocalHeader), entry);
       } catch (err) {
         reject(err instanceof Error ? err : new Error(String(err)));
         return;
@@ -69,12 +69,12 @@ const MAX32 = 0xffff_ffff;
 /**
  * A stored entry's local header must carry its CRC-32 and sizes (no data descriptor: streaming readers cannot
  * find the end of stored data otherwise), and an entry over 4 GiB its Zip64 extra field. ferry writes every entry
- * that way, deflated ones too.
+ * that way, deflated ones too. `zip` starts at the entry's local header.
  */
-function checkLocalHeader(zip: Buffer, entry: yauzl.Entry): void {
-  const at = entry.relativeOffsetOfLocalHeader;
+export function checkLocalHeader(zip: Buffer, entry: yauzl.Entry): void {
+  const at = 0;
   const fail = (what: string) => {
-    throw new Error(`local header of ${entry.fileName} at ${at}: ${what}`);
+    throw new Error(`local header of ${entry.fileName} at ${entry.relativeOffsetOfLocalHeader}: ${what}`);
   };
   if (zip.readUInt32LE(at) !== 0x04034b50) fail('no local header signature');
   const flags = zip.readUInt16LE(at + 6);
