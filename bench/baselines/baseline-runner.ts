@@ -20,7 +20,9 @@ export type BaselineSpec =
       queueSize: number;
       /** seed: where its temp folder goes. */
       tempDir: string;
-    };
+    }
+  /** The first `files` text files, downloaded first (not timed), then deflated `parallel` at a time. */
+  | { kind: 'deflate-alone'; origin: string; files: number; parallel: number; tempDir: string };
 
 export interface BaselineResult {
   /** Wall time of the transfer alone (process start-up excluded); with several repeats, their median. */

@@ -5,6 +5,7 @@ import { createDynamoClient } from '../../shared/storage/dynamodb-client.js';
 import { createS3Clients, type AwsCredentials } from '../../shared/storage/s3-client.js';
 import { mediaKey } from '../../shared/url-normalize.js';
 import { readMemoryKb } from '../measure/proc-stats.js';
+import { deflateAll, downloadToDir } from '../peers/deflate-alone.js';
 import { recipeZip } from '../peers/recipe-zip.js';
 import { seedZip } from '../peers/seed-zip.js';
 import { syntheticFileUrls } from '../synthetic/synthetic-files.js';
@@ -58,6 +59,14 @@ async function prepare(spec: BaselineSpec): Promise<Prepared> {
         repeat: 1,
         run: async () => ({ bytes: await (spec.kind === 'recipe' ? recipeZip(client, peer) : seedZip(client, peer)) }),
         close: () => client.destroy(),
+      };
+    }
+    case 'deflate-alone': {
+      const files = await downloadToDir(syntheticFileUrls(spec.origin, spec.files, 'text'), spec.tempDir, 8);
+      return {
+        repeat: 1,
+        run: async () => ({ bytes: await deflateAll(files, spec.parallel) }),
+        close: () => void files.remove(),
       };
     }
     case 'batch-get': {

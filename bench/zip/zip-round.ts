@@ -152,6 +152,20 @@ async function measurePeers(s: RoundSetup): Promise<PeerResult[]> {
     s.log(`  ${seconds(r.ms)} s, archive ${mib(r.bytes)} MiB, peak RSS ${mbFromKb(r.peakRssKb)} MB`);
     out.push({ name, ms: r.ms, cpuMs: r.cpuMs, peakRssKb: r.peakRssKb, archiveBytes: r.bytes });
   }
+  if (s.compression === 'deflate') {
+    // What parallel compression buys, without the network: ferry's deflateFile over the same files on disk.
+    for (const parallel of [1, s.concurrency]) {
+      const name = `deflate alone (files on disk), ${parallel} at a time`;
+      s.log(`${name}`);
+      const r = await runBaseline(
+        { kind: 'deflate-alone', origin: s.fileServer.origin, files: s.files, parallel, tempDir: s.peerTempDir },
+        s.childEnv,
+        { fileServer: s.fileServer.pid, bench: 'self' },
+      );
+      s.log(`  ${seconds(r.ms)} s, ${mib(r.bytes)} MiB out`);
+      out.push({ name, ms: r.ms, cpuMs: r.cpuMs, peakRssKb: r.peakRssKb, archiveBytes: r.bytes });
+    }
+  }
   return out;
 }
 
