@@ -49,7 +49,8 @@ export async function deflateAll(files: LocalFiles, parallel: number): Promise<n
   const lane = async () => {
     while (next < files.paths.length) {
       const i = next++;
-      bytes += await deflateFile(files.paths[i]!, join(files.dir, 'out', String(i)), 6);
+      const n = await deflateFile(files.paths[i]!, join(files.dir, 'out', String(i)), 6);
+      bytes += n;
     }
   };
   await Promise.all(Array.from({ length: Math.min(parallel, files.paths.length) }, lane));
