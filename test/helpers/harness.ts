@@ -121,7 +121,8 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
   const { clients, queues } = ferry;
   const extraClients: Clients[] = [];
   const startWorker = (env: Record<string, string> = {}) => {
-    const workerConfig = loadConfig({ ...baseEnv, ...opts.env, ...env });
+    // Workers mint share links for the API's own address, as the harness's first workers do.
+    const workerConfig = loadConfig({ ...baseEnv, PUBLIC_URL: ferry.config.PUBLIC_URL ?? '', ...opts.env, ...env });
     // A worker with settings of its own (another S3 endpoint...) gets clients of its own.
     if (Object.keys(env).length === 0) return ferry.startWorker(workerConfig);
     const own = createClients(workerConfig, 'test-worker', { credentials: LOCAL_CREDENTIALS });
