@@ -23,6 +23,7 @@ const WITH_HELP: ReadonlyMap<string, Command> = new Map([
   ['status', status],
   ['watch', watch],
   ['cancel', cancel],
+  ['media-url', mediaUrl],
   ['configure', configure],
   ['tenants', tenants],
 ]);
@@ -41,7 +42,6 @@ const COMMANDS: ReadonlyMap<string, Command> = new Map([
   ['hash-key', orUsage(hashKey)],
   ['new-key', orUsage(newKey)],
   ['setup', orUsage(setup)],
-  ['media-url', orUsage(mediaUrl)],
   ['help', helpCommand],
   ['--help', helpCommand],
   ['-h', helpCommand],

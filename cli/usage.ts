@@ -7,10 +7,8 @@ Jobs (talk to a ferry API; see "Connection" below):
   status <id>        Print a job.
   watch <id>         Follow a job until it is completed, failed or cancelled.
   cancel <id>        Cancel a queued or running job.
-  media-url <url|key> [--width N] [--height N] [--fit cover|contain|inside|outside|fill]
-            [--format auto|jpeg|png|webp|avif] [--quality 1-100] [--watermark] [--preset NAME]
-                     Print the signed URL of a variant of an ingested image (or of the original, with no
-                     option), from the API: FERRY_URL and FERRY_API_KEY, or --api <url> --key <key>.
+  media-url <url|key>  Print the signed URL of a variant of an ingested image (--width, --format...), or of
+                     the original with no option.
   configure          Save --url and --key in the profile file (mode 0600).
 
 Operators (edit files and storage; no API needed):

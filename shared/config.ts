@@ -100,9 +100,6 @@ export const configSchema = z.object({
   MEDIA_MAX_OUTPUT_SIDE: int(8192, 16, 8192),
   /** libvips threads per render; 0: sharp's default, one per core. With MEDIA_RENDER_CONCURRENCY, the cores used. */
   MEDIA_VIPS_THREADS: int(0, 0, 256),
-  /** The CLI's API (`ferry media-url`): where it is and the key it calls it with. */
-  FERRY_URL: optionalUrl,
-  FERRY_API_KEY: optionalString,
 
   FERRY_TENANTS: optionalString,
   FERRY_TENANTS_FILE: optionalString,

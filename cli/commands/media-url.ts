@@ -1,65 +1,61 @@
-import { parseArgs } from 'node:util';
-import { loadConfig } from '../../shared/config.js';
+import { CONNECTION_HELP, CONNECTION_OPTIONS, parseCommandArgs } from '../args.js';
 import type { Command } from '../command.js';
+import { connect } from '../connect.js';
 import { UsageError } from '../usage.js';
 
-const INTEGER = ['width', 'height', 'quality'] as const;
+export const MEDIA_URL_HELP = `Usage: ferry media-url <url|key> [options]
 
-/**
- * Prints the URL of a variant of an ingested image, from the API (POST /v1/media/variants): the API knows the
- * media's content address and the tenant's secret. FERRY_URL and FERRY_API_KEY, or --api and --key.
- */
-export const mediaUrl: Command = async (args, { out, err, env }) => {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: [...args],
-      allowPositionals: true,
-      options: {
-        width: { type: 'string' },
-        height: { type: 'string' },
-        fit: { type: 'string' },
-        format: { type: 'string' },
-        quality: { type: 'string' },
-        watermark: { type: 'boolean' },
-        preset: { type: 'string' },
-        api: { type: 'string' },
-        key: { type: 'string' },
-      },
-    });
-  } catch (e) {
-    throw new UsageError(`media-url: ${(e as Error).message}`);
+Prints the URL of a variant of an ingested image (POST /v1/media/variants): it works in <img src> with no API
+key. With no option, the URL of the original. The API signs it: it knows the media's content address and the
+tenant's mediaSecret.
+
+Options:
+  --width <px>, --height <px>
+  --fit cover|contain|inside|outside|fill
+  --format auto|jpeg|png|webp|avif
+  --quality 1-100
+  --watermark              Put the tenant's watermark on it
+  --preset <name>          One of the tenant's mediaPresets (alone: no other option)
+${CONNECTION_HELP}
+`;
+
+const OPTIONS = {
+  ...CONNECTION_OPTIONS,
+  width: { type: 'string' },
+  height: { type: 'string' },
+  fit: { type: 'string' },
+  format: { type: 'string' },
+  quality: { type: 'string' },
+  watermark: { type: 'boolean' },
+  preset: { type: 'string' },
+} as const;
+
+/** A whole number stays a number; anything else goes as written, so the API's answer names the field. */
+const numberish = (v: string | undefined) => (v === undefined ? undefined : /^\d+$/.test(v) ? Number(v) : v);
+
+/** `ferry media-url <url|key>`. */
+export const mediaUrl: Command = async (args, io) => {
+  const parsed = parseCommandArgs(args, OPTIONS, MEDIA_URL_HELP, io);
+  if (!parsed) return 0;
+  const [media, ...extra] = parsed.positionals;
+  if (media === undefined || media === '' || extra.length > 0) {
+    throw new UsageError('media-url takes exactly one ingested URL or stored key', MEDIA_URL_HELP);
   }
-  const { values, positionals } = parsed;
-  const media = positionals[0];
-  if (positionals.length !== 1 || media === undefined || media === '') {
-    throw new UsageError('media-url takes exactly one ingested URL or stored key');
-  }
-  const config = loadConfig(env);
-  const api = values.api ?? config.FERRY_URL;
-  const key = values.key ?? config.FERRY_API_KEY;
-  if (api === undefined || key === undefined) {
-    throw new UsageError('media-url needs the API and a key: FERRY_URL and FERRY_API_KEY, or --api and --key');
-  }
-  const body: Record<string, unknown> = /^https?:\/\//i.test(media) ? { url: media } : { key: media };
-  for (const name of INTEGER) {
-    const value = values[name];
-    if (value !== undefined) body[name] = /^\d+$/.test(value) ? Number(value) : value;
-  }
-  for (const name of ['fit', 'format', 'preset'] as const) if (values[name] !== undefined) body[name] = values[name];
-  if (values.watermark) body.watermark = true;
-  const res = await fetch(`${api.replace(/\/+$/, '')}/v1/media/variants`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
-    body: JSON.stringify(body),
-  });
-  const answer = (await res.json().catch(() => undefined)) as
-    { variantUrl?: string; error?: { message?: string; details?: unknown } } | undefined;
-  if (res.status !== 200 || answer?.variantUrl === undefined) {
-    const details = answer?.error?.details === undefined ? '' : ` ${JSON.stringify(answer.error.details)}`;
-    err(`media-url: ${res.status} ${answer?.error?.message ?? res.statusText}${details}\n`);
-    return 1;
-  }
-  out(`${answer.variantUrl}\n`);
+  const v = parsed.values;
+  const options = {
+    width: numberish(v.width),
+    height: numberish(v.height),
+    fit: v.fit,
+    format: v.format,
+    quality: numberish(v.quality),
+    watermark: v.watermark,
+    preset: v.preset,
+  };
+  const given = Object.fromEntries(Object.entries(options).filter(([, value]) => value !== undefined));
+  const source = /^https?:\/\//i.test(media) ? { url: media } : { key: media };
+  const client = await connect(v, io, MEDIA_URL_HELP);
+  // The flags are checked by the API, which answers with the field that is wrong.
+  const { variantUrl } = await client.mediaUrl({ ...source, ...given });
+  io.out(v.json ? `${JSON.stringify({ variantUrl })}\n` : `${variantUrl}\n`);
   return 0;
 };
