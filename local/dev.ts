@@ -146,15 +146,6 @@ async function main(): Promise<void> {
     ensureMediaTable: true,
   });
   if (ferry.createdMediaTable) logger.info({ table: config.DYNAMODB_TABLE }, 'created the media index table');
-  const img =
-    key && mediaSecret && ferry.http
-      ? await sampleImgTag(ferry.http.url, ferry.config.PUBLIC_URL ?? ferry.http.url, key, mediaSecret, photo).catch(
-          (err: unknown) => {
-            logger.warn({ err }, 'could not ingest the sample photo for the banner');
-            return undefined;
-          },
-        )
-      : undefined;
   printBanner(
     config.PORT,
     key,
@@ -164,8 +155,21 @@ async function main(): Promise<void> {
     dataDir,
     config.QUEUE_PREFIX,
     sink ? `${ferry.http!.url}/dev/mail (SMTP sink at ${sink.url})` : `SMTP_URL (not the dev sink)`,
-    img,
   );
+  // The banner does not wait for a job: the variant example follows once the sample photo is ingested.
+  if (key && mediaSecret && ferry.http) {
+    const img = await sampleImgTag(
+      ferry.http.url,
+      ferry.config.PUBLIC_URL ?? ferry.http.url,
+      key,
+      mediaSecret,
+      photo,
+    ).catch((err: unknown) => {
+      logger.warn({ err }, 'could not ingest the sample photo for the banner');
+      return undefined;
+    });
+    if (img) process.stdout.write(`A media variant (the sample photo, ingested at start), for a page:\n  ${img}\n\n`);
+  }
 
   onShutdownSignal(logger, async () => {
     await ferry.close();
@@ -183,7 +187,6 @@ function printBanner(
   dataDir: string,
   prefix: string,
   mail: string,
-  img: string | undefined,
 ) {
   const base = `http://127.0.0.1:${port}`;
   const auth = key ?? '<one of your FERRY_TENANTS keys>';
@@ -209,7 +212,6 @@ function printBanner(
     `  curl -s -H 'Authorization: Bearer ${auth}' -d '{"urls":[${urls.join(',')}]}' ${base}/v1/ingests`,
     `  curl -s -H 'Authorization: Bearer ${auth}' ${base}/v1/jobs/<id>`,
     `  curl -s -H 'Authorization: Bearer ${auth}' -d '{"url":"${base}/dev/samples/${SAMPLE_PHOTO}","width":300,"format":"auto"}' ${base}/v1/media/variants`,
-    ...(img ? ['', 'A media variant (the sample photo, ingested at start), for a page:', `  ${img}`] : []),
     '',
   ];
   process.stdout.write(lines.join('\n') + '\n');

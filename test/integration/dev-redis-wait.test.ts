@@ -47,7 +47,7 @@ describe('npm run dev', () => {
 
     const redis = await startOwnRedis([], redisPort);
     cleanups.push(() => redis.close());
-    await until(() => out.includes('ferry dev is running'), 'the banner', 30_000);
+    await until(() => out.includes('ferry dev is running'), 'the banner', 60_000);
     dev.kill('SIGTERM');
     await exited;
   });

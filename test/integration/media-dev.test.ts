@@ -41,6 +41,8 @@ describe('npm run dev serves media variants', () => {
       }
     });
     await until(() => out.includes('ferry dev is running'), 'the banner', 60_000);
+    // The banner comes first; the example follows once dev mode has ingested the photo.
+    await until(() => out.includes('<img src="'), 'the <img> example', 60_000);
     const src = /<img src="([^"]+)"/.exec(out)?.[1];
     expect(src, out).toMatch(new RegExp(`^http://127\\.0\\.0\\.1:${port}/m/dev/`));
     const res = await get(src!, { accept: 'image/webp,*/*' });
