@@ -1,8 +1,8 @@
-import type { Redis } from 'ioredis';
 import { Cancellations } from '../shared/cancellations.js';
 import type { Config } from '../shared/config.js';
 import type { Logger } from '../shared/logger.js';
 import type { FerryQueues } from '../shared/queues.js';
+import type { RedisClient } from '../shared/redis-topology.js';
 import type { Clients } from '../shared/runtime.js';
 import { ShareStore } from '../shared/share/share-store.js';
 import type { MediaIndex } from '../shared/storage/media-index.js';
@@ -23,7 +23,7 @@ export interface ApiDeps {
   index: MediaIndex;
   logger: Logger;
   /** Shared by every API process: rate limits, idempotency keys and cancellations live here. */
-  redis: Redis;
+  redis: RedisClient;
   /** Named readiness probes for GET /readyz; each throws when its dependency is unreachable. */
   readiness: Record<string, () => Promise<unknown>>;
   idempotency: IdempotencyStore;
