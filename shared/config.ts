@@ -65,6 +65,13 @@ export const configSchema = z.object({
   /** The sentinels' own ACL user and password (`requirepass` of sentinel.conf), when they have one. */
   REDIS_SENTINEL_USERNAME: optionalString,
   REDIS_SENTINEL_PASSWORD: optionalString,
+  /**
+   * Replicas that must have a new job (WAIT) before the API answers 202: 1 with Sentinel, so that a job accepted
+   * just before the primary dies is on the replica promoted in its place. 0 (the default) waits for none.
+   */
+  REDIS_WAIT_REPLICAS: int(0, 0, 16),
+  /** How long the API waits for those replicas; it answers 202 all the same after it (the job is on the primary). */
+  REDIS_WAIT_TIMEOUT_MS: int(500, 1),
   /** How long the API waits for a Redis answer before it answers 503 (workers wait as long as it takes). */
   API_REDIS_TIMEOUT_MS: int(1000, 1),
   /** BullMQ's prefix and that of every key ferry owns; `{ferry}` in cluster mode, where it must carry a `{hash tag}`. */
@@ -208,6 +215,13 @@ export function loadConfig(
     throw new ConfigError(
       'Invalid configuration:\n  REDIS_SENTINELS: set either REDIS_CLUSTER_NODES or REDIS_SENTINELS',
     );
+  }
+  if (config.REDIS_WAIT_REPLICAS > 0 && config.REDIS_CLUSTER_NODES.length > 0) {
+    throw new ConfigError('Invalid configuration:\n  REDIS_WAIT_REPLICAS: not supported with REDIS_CLUSTER_NODES');
+  }
+  if (config.REDIS_WAIT_REPLICAS > 0 && config.REDIS_WAIT_TIMEOUT_MS >= config.API_REDIS_TIMEOUT_MS) {
+    // Otherwise the API's own command timeout cuts the WAIT short and the request fails after its job was made.
+    throw new ConfigError('Invalid configuration:\n  REDIS_WAIT_TIMEOUT_MS: must be below API_REDIS_TIMEOUT_MS');
   }
   if (config.REDIS_SENTINELS.length > 0 && config.REDIS_SENTINEL_NAME === undefined) {
     throw new ConfigError('Invalid configuration:\n  REDIS_SENTINEL_NAME: required with REDIS_SENTINELS');
