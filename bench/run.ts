@@ -1,3 +1,4 @@
+import { runFleetBench } from './fleet/fleet.bench.js';
 import { isUsageError } from './harness/usage-error.js';
 import { runIngestBench } from './ingest/ingest.bench.js';
 import { runZipBench } from './zip/zip.bench.js';
@@ -6,6 +7,7 @@ import { runZipBench } from './zip/zip.bench.js';
 const BENCHES: Record<string, (argv: string[]) => Promise<number>> = {
   zip: runZipBench,
   ingest: runIngestBench,
+  fleet: runFleetBench,
 };
 
 async function main(): Promise<number> {
