@@ -132,4 +132,22 @@ describe('ferry on a Redis Cluster', () => {
     expect(metrics.status).toBe(200);
     expect(String(metrics.body)).toMatch(/ferry_jobs_finished_total\{type="zip",outcome="completed"\} [1-9]/);
   });
+
+  // Last: it takes a primary away (and brings it back for the clean-up).
+  it('is not ready (503) while a primary is down, and ready again once it is back', async () => {
+    const node = cluster.nodes[2]!;
+    await node.stop();
+    const down = (await until(async () => {
+      const r = await h.request('GET', '/readyz', { key: null });
+      return r.status === 503 ? r : undefined;
+    }, '/readyz to say not ready'))!;
+    expect(down.body).toMatchObject({ status: 'not_ready', checks: { redis: { ok: false } } });
+    // Within the probe's time limit the report says why; past it only the check's error does.
+    if (down.body.redis) {
+      expect(down.body.redis.topology).toBe('cluster');
+      expect(down.body.redis.primaryReachable === false || down.body.redis.clusterState !== 'ok').toBe(true);
+    }
+    await node.start();
+    await until(async () => (await h.request('GET', '/readyz', { key: null })).status === 200, '/readyz ready again');
+  }, 60_000);
 });
