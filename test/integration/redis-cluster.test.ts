@@ -4,7 +4,7 @@ import { startFileServer, type FileServer } from '../../fixtures/file-server.js'
 import { startOwnRedisCluster, type OwnRedisCluster } from '../../fixtures/redis-cluster.js';
 import { solidPng } from '../../local/sample-files.js';
 import { verifyWebhook } from '../../shared/webhooks.js';
-import { KEY_B, startHarness, WEBHOOK_SECRET_A, type Harness } from '../helpers/harness.js';
+import { KEY_A, KEY_B, startHarness, WEBHOOK_SECRET_A, type Harness } from '../helpers/harness.js';
 import { until } from '../helpers/until.js';
 import { readZip } from '../helpers/zip-reader.js';
 
@@ -14,13 +14,19 @@ let cluster: OwnRedisCluster;
 let h: Harness;
 let files: FileServer;
 const held: ServerResponse[] = [];
+let zipId: string;
 
 beforeAll(async () => {
   [cluster, files] = await Promise.all([startOwnRedisCluster(3), startFileServer()]);
   h = await startHarness({
     redis: cluster.env,
     limitsA: { jobsPerMinute: 8 },
-    env: { WEBHOOK_RETRY_DELAY_MS: '50', WEBHOOK_MAX_ATTEMPTS: '3' },
+    env: {
+      WEBHOOK_RETRY_DELAY_MS: '50',
+      WEBHOOK_MAX_ATTEMPTS: '3',
+      BULL_BOARD_USER: 'ops',
+      BULL_BOARD_PASSWORD: 'board-secret',
+    },
   });
 }, 60_000);
 afterAll(async () => {
@@ -61,7 +67,8 @@ describe('ferry on a Redis Cluster', () => {
       body: { filename: 'c', urls: [files.url('/z/a.png')], webhook: { url: files.url('/hook') } },
     });
     expect(res.status, JSON.stringify(res.body)).toBe(202);
-    const job = await h.waitForJob(res.body.id);
+    zipId = res.body.id as string;
+    const job = await h.waitForJob(zipId);
     expect(job.state).toBe('completed');
     const dl = await h.download(job.result.downloadUrl);
     expect(dl.status).toBe(200);
@@ -131,6 +138,19 @@ describe('ferry on a Redis Cluster', () => {
     const metrics = await h.request('GET', '/metrics', { key: null });
     expect(metrics.status).toBe(200);
     expect(String(metrics.body)).toMatch(/ferry_jobs_finished_total\{type="zip",outcome="completed"\} [1-9]/);
+  });
+
+  it('serves Bull Board and the job events stream from the cluster', async () => {
+    const ops = { authorization: `Basic ${Buffer.from('ops:board-secret').toString('base64')}` };
+    const board = await h.request('GET', '/admin/queues/api/queues', { key: null, headers: ops });
+    expect(board.status).toBe(200);
+    expect((board.body.queues as { name: string }[]).map((q) => q.name)).toContain('zip');
+    const res = await fetch(`${h.baseUrl}/v1/jobs/${zipId}/events`, { headers: { authorization: `Bearer ${KEY_A}` } });
+    expect(res.status).toBe(200);
+    // The job is finished: the stream sends its final state and ends.
+    const text = await res.text();
+    expect(text).toMatch(/event: (completed|state)/);
+    expect(text).toContain(zipId);
   });
 
   // Last: it takes a primary away (and brings it back for the clean-up).
