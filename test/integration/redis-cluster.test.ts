@@ -154,8 +154,12 @@ describe('ferry on a Redis Cluster', () => {
   });
 
   // Last: it takes a primary away (and brings it back for the clean-up).
-  it('is not ready (503) while a primary is down, and ready again once it is back', async () => {
-    const node = cluster.nodes[2]!;
+  it('is not ready (503) while the primary of its slot is down, refuses jobs with 503, and recovers', async () => {
+    // The node that owns the prefix's hash slot: every ferry key lives there.
+    const slot = await cluster.nodes[0]!.client.cluster('KEYSLOT', h.config.QUEUE_PREFIX);
+    const ranges = await cluster.nodes[0]!.client.cluster('SLOTS');
+    const owner = ranges.find(([from, to]) => slot >= from && slot <= to)![2]![1];
+    const node = cluster.nodes.find((n) => n.port === owner)!;
     await node.stop();
     const down = (await until(async () => {
       const r = await h.request('GET', '/readyz', { key: null });
@@ -167,7 +171,24 @@ describe('ferry on a Redis Cluster', () => {
       expect(down.body.redis.topology).toBe('cluster');
       expect(down.body.redis.primaryReachable === false || down.body.redis.clusterState !== 'ok').toBe(true);
     }
+    files.file('/o/a.png', solidPng(4, 4, [7, 7, 7]), 'image/png');
+    const refused = await h.request('POST', '/v1/zips', {
+      body: { filename: 'outage', urls: [files.url('/o/a.png')] },
+      key: KEY_B,
+    });
+    expect(refused.status, JSON.stringify(refused.body)).toBe(503);
+    expect(refused.body.error.code).toBe('unavailable');
+    expect(refused.headers.get('retry-after')).toBeTruthy();
+
     await node.start();
     await until(async () => (await h.request('GET', '/readyz', { key: null })).status === 200, '/readyz ready again');
+    const after = await until(async () => {
+      const r = await h.request('POST', '/v1/zips', {
+        body: { filename: 'after', urls: [files.url('/o/a.png')] },
+        key: KEY_B,
+      });
+      return r.status === 202 ? r : undefined;
+    }, 'a job accepted again');
+    expect((await h.waitForJob(after!.body.id as string, { key: KEY_B })).state).toBe('completed');
   }, 60_000);
 });
