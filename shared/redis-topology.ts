@@ -104,7 +104,9 @@ export function connectRedis(t: RedisTopology, name: string, o: RedisConnectionO
         name: t.name,
         sentinelUsername: t.sentinelUsername,
         sentinelPassword: t.sentinelPassword,
+        // REDIS_TLS: TLS to the primary the sentinels name (tls + this flag) and to the sentinels (sentinelTLS).
         enableTLSForSentinelMode: t.tls,
+        ...(t.tls ? { sentinelTLS: {} } : {}),
         // Asks the sentinels again at once when they announce a new primary, rather than at the next error.
         failoverDetector: true,
       });
