@@ -68,6 +68,14 @@ export function redisTopology(config: Config): RedisTopology {
   return { kind: 'standalone', url: config.REDIS_URL, ...auth };
 }
 
+function withoutCredentials(url: string, t: Auth): string {
+  if (t.username === undefined && t.password === undefined) return url;
+  const u = new URL(url);
+  if (t.username !== undefined) u.username = '';
+  if (t.password !== undefined) u.password = '';
+  return u.toString();
+}
+
 /** Options of one server connection (a cluster node's too) for the side that uses it. */
 function serverOptions(t: RedisTopology, name: string, o: RedisConnectionOptions): RedisOptions {
   const options: RedisOptions = { connectionName: name, lazyConnect: false };
@@ -94,8 +102,9 @@ export function connectRedis(t: RedisTopology, name: string, o: RedisConnectionO
   const enableOfflineQueue = o.role !== 'api';
   switch (t.kind) {
     case 'standalone':
-      // ioredis reads the URL's user, password and rediss:// itself; explicit options win over them.
-      return new Redis(t.url, { ...options, enableOfflineQueue });
+      // ioredis reads the URL's user, password and rediss:// itself, and the URL's win over options: the URL loses
+      // the ones that REDIS_USERNAME/REDIS_PASSWORD give.
+      return new Redis(withoutCredentials(t.url, t), { ...options, enableOfflineQueue });
     case 'sentinel':
       return new Redis({
         ...options,
