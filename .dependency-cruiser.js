@@ -39,10 +39,10 @@ export default {
       name: 'shared-imports-no-side',
       comment:
         'shared/ is what BOTH api and worker (and cli) use; it must not depend on any one of them, nor on the ' +
-        'local stack, tests or benchmarks, or every side would pull in the others.',
+        'client, the local stack, tests or benchmarks, or every side would pull in the others.',
       severity: 'error',
       from: { path: '^shared/' },
-      to: { path: '^(api|worker|cli|local|test|bench|fixtures|examples)/' },
+      to: { path: '^(api|media|worker|cli|client|local|test|bench|fixtures|examples)/' },
     },
     {
       name: 'api-not-worker',
@@ -52,7 +52,7 @@ export default {
         'stack, tests or benchmarks.',
       severity: 'error',
       from: { path: '^api/' },
-      to: { path: '^(worker|cli|local|test|bench)/' },
+      to: { path: '^(worker|media|cli|local|test|bench)/' },
     },
     {
       name: 'worker-not-api',
@@ -61,7 +61,25 @@ export default {
         'the local stack, tests or benchmarks.',
       severity: 'error',
       from: { path: '^worker/' },
-      to: { path: '^(api|cli|local|test|bench)/' },
+      to: { path: '^(api|media|cli|local|test|bench)/' },
+    },
+    {
+      name: 'media-only-shared',
+      comment:
+        'The media process serves variant URLs on its own (rendering must not slow the job API): it builds on ' +
+        'shared/ (config, tenants, storage, the variant contract) and npm packages, never on the API or a worker.',
+      severity: 'error',
+      from: { path: '^media/' },
+      to: { path: '^(api|worker|cli|local|test|bench|drill|fixtures)/' },
+    },
+    {
+      name: 'media-render-not-up',
+      comment:
+        'media/render/ is sharp and its limits, with no HTTP in it; serve/ and the handler above compose it. ' +
+        'render/ importing them would point up.',
+      severity: 'error',
+      from: { path: '^media/render/' },
+      to: { path: '^media/', pathNot: '^media/render/' },
     },
     {
       name: 'cli-only-shared',
@@ -70,15 +88,33 @@ export default {
         'npm packages only.',
       severity: 'error',
       from: { path: '^cli/' },
-      to: { pathNot: ['^(cli|shared)/', '(^|/)node_modules/'], dependencyTypesNot: ['core'] },
+      to: { pathNot: ['^(cli|client|shared)/', '(^|/)node_modules/'], dependencyTypesNot: ['core'] },
+    },
+    {
+      name: 'client-browser-safe',
+      comment:
+        'client/ (the `ferry/client` entry) runs in browsers as well as Node: it runs nothing from outside ' +
+        'client/ (no Node built-in, no npm package, no shared/ code, which would pull node:crypto in through the ' +
+        'job registry) and takes only TYPES from the job contract in shared/. client/webhooks.ts is the ' +
+        'Node-only entry `ferry/client/webhooks` (the verifier needs node:crypto).',
+      severity: 'error',
+      from: { path: '^client/', pathNot: '^client/webhooks\\.ts$' },
+      to: { pathNot: '^client/', dependencyTypesNot: ['type-only'] },
+    },
+    {
+      name: 'client-only-shared',
+      comment: 'The client talks to the API over HTTP: it imports no api/, worker/, cli/, local stack or tests.',
+      severity: 'error',
+      from: { path: '^client/' },
+      to: { path: '^(api|worker|cli|local|test|bench|drill|fixtures|examples)/' },
     },
     {
       name: 'production-not-test-code',
       comment:
-        'What ships (api worker shared cli local) must not depend on tests, benchmarks or their fixtures: ' +
+        'What ships (api media worker shared cli local) must not depend on tests, benchmarks or their fixtures: ' +
         'those are left out of the build and the image.',
       severity: 'error',
-      from: { path: '^(api|worker|shared|cli|local)/' },
+      from: { path: '^(api|media|worker|shared|cli|client|local)/' },
       to: { path: '^(test|bench|drill|fixtures)/' },
     },
     {

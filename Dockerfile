@@ -30,6 +30,7 @@ RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund && npm cache clean -
 COPY --from=build /app/dist/package.json ./dist/package.json
 COPY --from=build /app/dist/api ./dist/api
 COPY --from=build /app/dist/worker ./dist/worker
+COPY --from=build /app/dist/media ./dist/media
 COPY --from=build /app/dist/cli ./dist/cli
 COPY --from=build /app/dist/shared ./dist/shared
 # The image's unprivileged user; downloads wait their turn in TEMP_DIR (default: the OS temp dir, /tmp).

@@ -2,7 +2,7 @@ import { Cancellations } from '../shared/cancellations.js';
 import type { Config } from '../shared/config.js';
 import type { Logger } from '../shared/logger.js';
 import type { FerryQueues } from '../shared/queues.js';
-import type { RedisClient } from '../shared/redis-topology.js';
+import { connectRedis, type RedisClient } from '../shared/redis-topology.js';
 import type { Clients } from '../shared/runtime.js';
 import { ShareStore } from '../shared/share/share-store.js';
 import type { MediaIndex } from '../shared/storage/media-index.js';
@@ -10,6 +10,7 @@ import type { ObjectStore } from '../shared/storage/object-store.js';
 import { TenantRegistry, type Tenant } from '../shared/tenants.js';
 import { WorkerMetrics } from '../shared/worker-metrics.js';
 import { IdempotencyStore } from './jobs/idempotency-store.js';
+import { JobEventHub } from './jobs/job-event-hub.js';
 import { JobRateLimiter } from './jobs/job-rate-limiter.js';
 import { createApiMetrics, type ApiMetrics } from './metrics.js';
 
@@ -32,6 +33,8 @@ export interface ApiDeps {
   /** This process's metrics, and the fleet's counters the workers keep in Redis. */
   metrics: ApiMetrics;
   fleet: WorkerMetrics;
+  /** This process's one reader of BullMQ queue events (SSE streams); its owner closes it on shutdown. */
+  jobEvents: JobEventHub;
   /** The share index (tokens -> jobs, download counts). */
   shares: ShareStore;
   /** Password attempts on share pages, counted per share and per client address. */
@@ -66,6 +69,8 @@ export function createApiDeps({ config, clients, queues, tenants, logger }: ApiD
     limiter: new JobRateLimiter(clients.redis, prefix),
     metrics: createApiMetrics(queues),
     fleet: new WorkerMetrics(clients.redis, prefix),
+    // Built like every other connection (cluster, Sentinel, TLS, credentials); `worker` role: it blocks on XREAD.
+    jobEvents: new JobEventHub(prefix, () => connectRedis(clients.redisTopology, 'ferry-api-events'), logger),
     shares: new ShareStore(clients.redis, prefix),
     // The jobs' sliding-log limiter, in a namespace of its own and over 15 minutes.
     shareAttempts: new JobRateLimiter(clients.redis, `${prefix}:share-password`, SHARE_ATTEMPT_WINDOW_MS),

@@ -2,6 +2,7 @@ import { jobKinds } from '../shared/jobs/registry.js';
 import { VERSION } from '../shared/version.js';
 import { cancelJobRoute } from './handlers/cancel-job.js';
 import { createJobRoute } from './handlers/create-job.js';
+import { createVariantUrlRoute } from './handlers/create-variant-url.js';
 import { deleteArchiveRoute } from './handlers/delete-archive.js';
 import { getHealthRoute } from './handlers/get-health.js';
 import { getJobRoute } from './handlers/get-job.js';
@@ -32,6 +33,7 @@ export function apiRoutes(): Route[] {
     deleteArchiveRoute,
     jobEventsRoute,
     getMediaRoute,
+    createVariantUrlRoute,
     getLimitsRoute,
     // The share pages: for people, no API key (the token is the key).
     getSharePageRoute,

@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import { jobTypeSchema } from '../shared/jobs/job-document.js';
 import type { MediaRecord } from '../shared/storage/media-index.js';
 
 /*
@@ -11,20 +10,8 @@ import type { MediaRecord } from '../shared/storage/media-index.js';
 const isoDateTime = z.iso.datetime();
 const count = z.number().int().nonnegative();
 
-/** The 202 body of every job-creating route. */
-export const acceptedJobSchema = z
-  .object({
-    id: z.string(),
-    type: jobTypeSchema,
-    state: z.literal('queued'),
-    statusUrl: z.string().meta({ description: 'Where to poll the job; also sent as the Location header.' }),
-  })
-  .meta({ id: 'JobAccepted' });
-
-/** The 202 body of DELETE /v1/jobs/:id. */
-export const cancelledJobSchema = z
-  .object({ id: z.string(), type: jobTypeSchema, state: z.literal('cancelled') })
-  .meta({ id: 'JobCancelled' });
+// Part of the job contract (the typed client infers its types from them): defined in shared/jobs/.
+export { acceptedJobSchema, cancelledJobSchema } from '../shared/jobs/job-replies.js';
 
 /** GET /v1/media: the caller's index record for one URL. */
 export const mediaRecordSchema = z

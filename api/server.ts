@@ -23,14 +23,12 @@ async function main(): Promise<void> {
   });
   const queues = createQueues(clients.redis, config);
   logQueueErrors(queues, new RateLimitedLog(logger, 'Redis error on a queue handle'));
-  const http = await listen(
-    createApp(createApiDeps({ config, clients, queues, tenants, logger })),
-    config.PORT,
-    config.HOST,
-    httpTimeouts(config),
-  );
+  const deps = createApiDeps({ config, clients, queues, tenants, logger });
+  const http = await listen(createApp(deps), config.PORT, config.HOST, httpTimeouts(config));
   logger.info({ port: config.PORT }, 'api listening');
   onShutdownSignal(logger, async () => {
+    // Closing the job events first ends the open SSE streams, so the server's close does not wait on them.
+    await deps.jobEvents.close();
     await http.close();
     await closeQueues(queues);
     await clients.close();

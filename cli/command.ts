@@ -10,7 +10,15 @@ export interface CliIo {
    * place that does).
    */
   env?: Record<string, string | undefined>;
+  /** stdout is a terminal: a live progress line is drawn (else plain lines, no escape codes). */
+  isTTY?: boolean;
+  /** All of stdin, for `--from-file -`. */
+  readStdin?: () => Promise<string>;
+  /** Calls `handler` on Ctrl-C (SIGINT) instead of exiting; returns what stops that. */
+  onInterrupt?: (handler: () => void) => () => void;
+  /** Asks a question on the terminal and resolves with the answer; absent when nobody can answer. */
+  ask?: (question: string) => Promise<string>;
 }
 
-/** One operator command: its arguments (after the command name) in, an exit code out. */
+/** One command: its arguments (after the command name) in, an exit code out. */
 export type Command = (args: readonly string[], io: CliIo) => number | Promise<number>;

@@ -1,15 +1,24 @@
 import 'dotenv/config';
+import { createHash } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { Redis } from 'ioredis';
 import { loadConfig } from '../shared/config.js';
 import { ConfigError } from '../shared/errors/app-error.js';
 import { createLogger } from '../shared/logger.js';
+import { variantPath } from '../shared/media/variant-path.js';
 import { onShutdownSignal } from '../shared/shutdown.js';
-import { defaultLimits, generateApiKey, generateWebhookSecret, hashApiKey, loadTenants } from '../shared/tenants.js';
+import {
+  defaultLimits,
+  generateApiKey,
+  generateMediaSecret,
+  generateWebhookSecret,
+  hashApiKey,
+  loadTenants,
+} from '../shared/tenants.js';
 import { devMailRouter } from './dev-mail.js';
 import { startFerry } from './in-process.js';
-import { SAMPLE_NAMES, sampleFilesRouter } from './sample-files.js';
+import { SAMPLE_NAMES, SAMPLE_PHOTO, sampleFilesRouter, samplePhoto } from './sample-files.js';
 import { SmtpSink } from './smtp-sink.js';
 import { LOCAL_CREDENTIALS, startLocalStack } from './stack.js';
 
@@ -50,6 +59,37 @@ async function waitForRedis(url: string): Promise<void> {
   }
 }
 
+/**
+ * Ingests the dev photo through the API (a real ingest job) and returns an `<img>` tag for a variant of it, once
+ * the job has stored it: the banner's example then works as printed. Undefined when it could not be made.
+ */
+async function sampleImgTag(
+  base: string,
+  publicUrl: string,
+  key: string,
+  mediaSecret: string,
+  photo: Buffer,
+): Promise<string | undefined> {
+  const headers = { authorization: `Bearer ${key}`, 'content-type': 'application/json' };
+  const created = await fetch(`${base}/v1/ingests`, {
+    method: 'POST',
+    headers,
+    body: JSON.stringify({ urls: [`${base}/dev/samples/${SAMPLE_PHOTO}`] }),
+  });
+  if (created.status !== 202 && created.status !== 200) return undefined;
+  const { id } = (await created.json()) as { id: string };
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    const job = (await (await fetch(`${base}/v1/jobs/${id}`, { headers })).json()) as { state?: string };
+    if (job.state === 'completed') break;
+    if (job.state === 'failed' || job.state === 'cancelled' || Date.now() > deadline) return undefined;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  // The variant URL's source is the photo's content address: signed here, with no further round trip.
+  const source = `${createHash('sha256').update(photo).digest('hex')}.jpg`;
+  return `<img src="${publicUrl}${variantPath('dev', 'w_300,f_auto', source, mediaSecret)}" width="300">`;
+}
+
 function redactedRedisUrl(url: string): string {
   try {
     const u = new URL(url);
@@ -78,12 +118,23 @@ async function main(): Promise<void> {
   await waitForRedis(config.REDIS_URL);
   let key: string | undefined;
   let webhookSecret: string | undefined;
+  let mediaSecret: string | undefined;
   let tenants = loadTenants(config);
   if (!tenants) {
     key = await devSecret(dataDir, 'dev-api-key', generateApiKey);
     webhookSecret = await devSecret(dataDir, 'dev-webhook-secret', generateWebhookSecret);
-    tenants = [{ id: 'dev', apiKeyHashes: [hashApiKey(key)], webhookSecret, limits: defaultLimits(config) }];
+    mediaSecret = await devSecret(dataDir, 'dev-media-secret', generateMediaSecret);
+    tenants = [
+      {
+        id: 'dev',
+        apiKeyHashes: [hashApiKey(key)],
+        webhookSecret,
+        limits: defaultLimits(config),
+        media: { secrets: [mediaSecret], presets: { thumb: { width: 150, height: 150, format: 'auto' } } },
+      },
+    ];
   }
+  const photo = await samplePhoto();
   // The embedded S3 server only accepts its own credentials.
   const ferry = await startFerry({
     config,
@@ -91,10 +142,19 @@ async function main(): Promise<void> {
     logger,
     credentials: LOCAL_CREDENTIALS,
     name: 'ferry-dev',
-    before: [sampleFilesRouter(), ...(sink ? [devMailRouter(sink)] : [])],
+    before: [sampleFilesRouter(photo), ...(sink ? [devMailRouter(sink)] : [])],
     ensureMediaTable: true,
   });
   if (ferry.createdMediaTable) logger.info({ table: config.DYNAMODB_TABLE }, 'created the media index table');
+  const img =
+    key && mediaSecret && ferry.http
+      ? await sampleImgTag(ferry.http.url, ferry.config.PUBLIC_URL ?? ferry.http.url, key, mediaSecret, photo).catch(
+          (err: unknown) => {
+            logger.warn({ err }, 'could not ingest the sample photo for the banner');
+            return undefined;
+          },
+        )
+      : undefined;
   printBanner(
     config.PORT,
     key,
@@ -104,6 +164,7 @@ async function main(): Promise<void> {
     dataDir,
     config.QUEUE_PREFIX,
     sink ? `${ferry.http!.url}/dev/mail (SMTP sink at ${sink.url})` : `SMTP_URL (not the dev sink)`,
+    img,
   );
 
   onShutdownSignal(logger, async () => {
@@ -122,10 +183,12 @@ function printBanner(
   dataDir: string,
   prefix: string,
   mail: string,
+  img: string | undefined,
 ) {
   const base = `http://127.0.0.1:${port}`;
   const auth = key ?? '<one of your FERRY_TENANTS keys>';
-  const urls = SAMPLE_NAMES.slice(0, 2).map((n) => `"${base}/dev/samples/${n}"`);
+  const plain = SAMPLE_NAMES.slice(0, 2).map((n) => `${base}/dev/samples/${n}`);
+  const urls = plain.map((u) => `"${u}"`);
   const lines = [
     '',
     `ferry dev is running at ${base}`,
@@ -136,11 +199,17 @@ function printBanner(
     `  queue prefix:           ${prefix}`,
     `  share emails:           ${mail}`,
     '',
-    'Try it:',
+    'Try it with the CLI (configure saves the address and key in ~/.config/ferry/config.json):',
+    `  npm run -s ferry -- configure --url ${base} --key ${auth}`,
+    `  npm run -s ferry -- zip ${plain.join(' ')} --name photos --wait`,
+    `  npm run -s ferry -- ingest ${plain.join(' ')} --wait`,
+    'or with curl:',
     `  curl -s -H 'Authorization: Bearer ${auth}' -d '{"filename":"photos","urls":[${urls.join(',')}]}' ${base}/v1/zips`,
     `  curl -s -H 'Authorization: Bearer ${auth}' -d '{"filename":"for-ann","urls":[${urls.join(',')}],"notify":{"email":["ann@example.com"]}}' ${base}/v1/zips`,
     `  curl -s -H 'Authorization: Bearer ${auth}' -d '{"urls":[${urls.join(',')}]}' ${base}/v1/ingests`,
     `  curl -s -H 'Authorization: Bearer ${auth}' ${base}/v1/jobs/<id>`,
+    `  curl -s -H 'Authorization: Bearer ${auth}' -d '{"url":"${base}/dev/samples/${SAMPLE_PHOTO}","width":300,"format":"auto"}' ${base}/v1/media/variants`,
+    ...(img ? ['', 'A media variant (the sample photo, ingested at start), for a page:', `  ${img}`] : []),
     '',
   ];
   process.stdout.write(lines.join('\n') + '\n');

@@ -1,8 +1,10 @@
 import { once } from 'node:events';
 import express, { type RequestHandler } from 'express';
 import { createApp } from '../api/app.js';
-import { createApiDeps } from '../api/deps.js';
+import { createApiDeps, type ApiDeps } from '../api/deps.js';
 import { httpTimeouts, listen, type HttpServer } from '../api/http-server.js';
+import { createMediaDeps, type MediaDeps } from '../media/media-deps.js';
+import { mediaRouter } from '../media/media-router.js';
 import type { Config } from '../shared/config.js';
 import type { Logger } from '../shared/logger.js';
 import { allQueues, closeQueues, createQueues, logQueueErrors, type FerryQueues } from '../shared/queues.js';
@@ -24,6 +26,8 @@ export interface FerryOptions {
   api?: boolean;
   /** Start one set of workers (default true); more with `startWorker()`. */
   workers?: boolean;
+  /** Serve the variant route (`/m/...`, the media process's) beside the API (default true). */
+  media?: boolean;
   /** Handlers mounted in front of the API (dev mode's sample files). */
   before?: RequestHandler[];
   /** Create the DynamoDB media table first when it is missing (the embedded stack starts without it). */
@@ -44,6 +48,8 @@ export interface Ferry {
   queues: FerryQueues;
   /** The API, when it was asked for. */
   http?: HttpServer;
+  /** The variant route's deps (its render gate...), when it is served. */
+  media?: MediaDeps;
   /** Whether `ensureMediaTable` had to create the table. */
   createdMediaTable: boolean;
   /** Starts another set of workers, with settings and clients of its own when given. */
@@ -83,7 +89,8 @@ export async function startFerry(o: FerryOptions): Promise<Ferry> {
     return running;
   };
   if (o.workers !== false) startWorker();
-  let api: { clients: Clients; queues: FerryQueues } | undefined;
+  let api: { clients: Clients; queues: FerryQueues; deps: ApiDeps } | undefined;
+  let media: MediaDeps | undefined;
   if (app) {
     // The API's Redis connection fails fast (503) while Redis is away, as in api/server.ts; workers' waits.
     const apiClients = createClients(config, `${o.name ?? 'ferry'}-api`, {
@@ -93,19 +100,28 @@ export async function startFerry(o: FerryOptions): Promise<Ferry> {
     });
     // With no offline queue, a command sent before the connection is up fails: wait for it first.
     if (apiClients.redis.status !== 'ready') await once(apiClients.redis, 'ready');
-    api = { clients: apiClients, queues: createQueues(apiClients.redis, config) };
+    const apiQueues = createQueues(apiClients.redis, config);
+    const deps = createApiDeps({ config, clients: apiClients, queues: apiQueues, tenants, logger });
+    api = { clients: apiClients, queues: apiQueues, deps };
     logQueueErrors(api.queues, new RateLimitedLog(logger, 'Redis error on a queue handle'));
     if (o.before) app.use(...o.before);
-    app.use(createApp(createApiDeps({ config, clients: api.clients, queues: api.queues, tenants, logger })));
+    if (o.media !== false) {
+      media = createMediaDeps({ config, tenants, store: api.clients.store, index: api.clients.index, logger });
+      app.use(mediaRouter(media));
+    }
+    app.use(createApp(deps));
   }
   return {
     config,
     clients,
     queues,
     http,
+    media,
     createdMediaTable,
     startWorker,
     async close({ workerTimeoutMs, obliterate = false } = {}) {
+      // Closing the job events first ends the open SSE streams, so the server's close does not wait on them.
+      await api?.deps.jobEvents.close();
       await http?.close();
       if (api) {
         await closeQueues(api.queues);

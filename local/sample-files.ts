@@ -1,5 +1,6 @@
 import { crc32, deflateSync } from 'node:zlib';
 import { Router } from 'express';
+import sharp from 'sharp';
 
 function chunk(type: string, data: Buffer): Buffer {
   const head = Buffer.alloc(8);
@@ -35,10 +36,35 @@ const SAMPLES: Record<string, Buffer> = {
 
 export const SAMPLE_NAMES = Object.keys(SAMPLES);
 
-/** Dev mode only: `/dev/samples/<name>` serves a few images to try the service with. */
-export function sampleFilesRouter(): Router {
+/** The dev photo's name: a 1200 x 800 JPEG for trying media variants on. */
+export const SAMPLE_PHOTO = 'photo.jpg';
+
+/** A 1200 x 800 JPEG of colour gradients, made with sharp (variants of it show resizing and cropping). */
+export async function samplePhoto(): Promise<Buffer> {
+  const width = 1200;
+  const height = 800;
+  const pixels = Buffer.alloc(width * height * 3);
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const i = (y * width + x) * 3;
+      pixels[i] = Math.round((255 * x) / width);
+      pixels[i + 1] = Math.round((255 * y) / height);
+      pixels[i + 2] = ((x >> 6) + (y >> 6)) % 2 === 0 ? 200 : 60;
+    }
+  }
+  return sharp(pixels, { raw: { width, height, channels: 3 } })
+    .jpeg({ quality: 85 })
+    .toBuffer();
+}
+
+/** Dev mode only: `/dev/samples/<name>` serves a few images to try the service with (the photo when given). */
+export function sampleFilesRouter(photo?: Buffer): Router {
   const router = Router();
   router.get('/dev/samples/:name', (req, res) => {
+    if (photo && req.params.name === SAMPLE_PHOTO) {
+      res.type('image/jpeg').send(photo);
+      return;
+    }
     const body = SAMPLES[req.params.name];
     if (!body) {
       res.status(404).end();

@@ -112,6 +112,27 @@ export const configSchema = z.object({
       .optional(),
   ),
 
+  /** Where variant URLs point when the media process has an address of its own (default: PUBLIC_URL). */
+  MEDIA_PUBLIC_URL: optionalString.pipe(
+    z
+      .url()
+      .transform((v) => v.replace(/\/+$/, ''))
+      .optional(),
+  ),
+  /** The media process (variant URLs): its port, renders in flight and waiting, their timeout and input limits. */
+  MEDIA_PORT: int(3001, 0, 65535),
+  MEDIA_RENDER_CONCURRENCY: int(2, 1, 64),
+  /** Renders that may wait for a slot; beyond them a request gets 503 with Retry-After. */
+  MEDIA_RENDER_QUEUE: int(16, 0, 10_000),
+  MEDIA_RENDER_TIMEOUT_MS: int(30_000, 1000),
+  /** Decoded pixels an original may have (decompression bombs are refused before they are decoded). */
+  MEDIA_MAX_INPUT_PIXELS: int(50_000_000, 1),
+  MEDIA_MAX_INPUT_BYTES: int(50 * 1024 * 1024, 1),
+  /** No side of a variant comes out larger (8192 at most). */
+  MEDIA_MAX_OUTPUT_SIDE: int(8192, 16, 8192),
+  /** libvips threads per render; 0: sharp's default, one per core. With MEDIA_RENDER_CONCURRENCY, the cores used. */
+  MEDIA_VIPS_THREADS: int(0, 0, 256),
+
   FERRY_TENANTS: optionalString,
   FERRY_TENANTS_FILE: optionalString,
   FERRY_DATA_DIR: z.string().default('.ferry'),
@@ -238,4 +259,31 @@ export function loadConfig(
     throw new ConfigError('Invalid configuration:\n  JOB_RETENTION_SECONDS: must be at least ZIP_MAX_EXPIRES_IN');
   }
   return config;
+}
+
+/**
+ * What the `ferry` CLI's client commands read from the environment (they need no service config): the API's
+ * address and key, and where the profile file is (`$XDG_CONFIG_HOME/ferry/config.json`, else
+ * `$HOME/.config/ferry/config.json`); `FERRY_TENANTS_FILE` for the `tenants` commands.
+ */
+export interface CliEnvironment {
+  FERRY_URL?: string;
+  FERRY_API_KEY?: string;
+  FERRY_TENANTS_FILE?: string;
+  XDG_CONFIG_HOME?: string;
+  HOME?: string;
+}
+
+export function cliEnvironment(env: Record<string, string | undefined> = process.env): CliEnvironment {
+  const value = (name: keyof CliEnvironment) => {
+    const v = env[name]?.trim();
+    return v === undefined || v === '' ? undefined : v;
+  };
+  return {
+    FERRY_URL: value('FERRY_URL'),
+    FERRY_API_KEY: value('FERRY_API_KEY'),
+    FERRY_TENANTS_FILE: value('FERRY_TENANTS_FILE'),
+    XDG_CONFIG_HOME: value('XDG_CONFIG_HOME'),
+    HOME: value('HOME'),
+  };
 }

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import type { Config } from './config.js';
 import { ConfigError } from './errors/app-error.js';
+import { PRESET_NAME, variantOptionsSchema, type VariantOptions } from './media/variant-options.js';
 
 const limitsSchema = z.strictObject({
   jobsPerMinute: z.number().int().positive().optional(),
@@ -12,7 +13,50 @@ const limitsSchema = z.strictObject({
   allowedTypes: z.array(z.string().regex(/^[a-z0-9.+-]+\/([a-z0-9.+-]+|\*)$|^\*\/\*$/i)).optional(),
 });
 
-const tenantSchema = z.strictObject({
+// Media variants (DESIGN "Media variants"): the signing secrets, the watermark and the named presets.
+const mediaSecretSchema = z.string().min(16, 'must be at least 16 characters');
+const GRAVITIES = [
+  'north',
+  'northeast',
+  'east',
+  'southeast',
+  'south',
+  'southwest',
+  'west',
+  'northwest',
+  'center',
+] as const;
+const watermarkSchema = z
+  .strictObject({
+    /** A URL the tenant has ingested, or the key of an object in the bucket. */
+    url: z.url().optional(),
+    key: z.string().min(1).optional(),
+    gravity: z.enum(GRAVITIES).default('southeast'),
+    opacity: z.number().min(0).max(1).default(0.5),
+    /** The watermark's width as a fraction of the output's. */
+    scale: z.number().gt(0).max(1).default(0.25),
+  })
+  .refine((w) => (w.url === undefined) !== (w.key === undefined), 'needs exactly one of url and key');
+const mediaFields = {
+  mediaSecret: z.union([mediaSecretSchema, z.array(mediaSecretSchema).min(1)]).optional(),
+  watermark: watermarkSchema.optional(),
+  mediaPresets: z
+    .record(z.string().regex(PRESET_NAME, 'preset names match [a-z0-9-]{1,40}'), variantOptionsSchema)
+    .optional(),
+};
+
+export type Watermark = z.infer<typeof watermarkSchema>;
+
+/** A tenant's media variant settings. */
+export interface TenantMedia {
+  /** The first signs variant URLs; every one verifies them (rotation). Empty: only presets are served. */
+  secrets: string[];
+  watermark?: Watermark;
+  presets: Record<string, VariantOptions>;
+}
+
+/** One entry of the tenants JSON as written (keys hashed); the `ferry tenants` commands edit such a file. */
+export const tenantSchema = z.strictObject({
   id: z.string().regex(/^[a-z0-9-]{1,40}$/, 'must match [a-z0-9-]{1,40}'),
   apiKeys: z.array(z.string().regex(/^[0-9a-f]{64}$/, 'must be the sha256 hex of the key')).min(1),
   webhookSecret: z
@@ -22,7 +66,10 @@ const tenantSchema = z.strictObject({
   limits: limitsSchema.optional(),
   /** Shown as the sender on share pages and in share emails (the tenant id when absent). */
   displayName: z.string().trim().min(1).max(100).optional(),
+  ...mediaFields,
 });
+
+export type TenantEntry = z.infer<typeof tenantSchema>;
 
 export type TenantLimits = Required<z.infer<typeof limitsSchema>>;
 
@@ -33,6 +80,7 @@ export interface Tenant {
   webhookSecret?: string;
   limits: TenantLimits;
   displayName?: string;
+  media?: TenantMedia;
 }
 
 export function hashApiKey(key: string): string {
@@ -45,6 +93,10 @@ export function generateApiKey(): string {
 
 export function generateWebhookSecret(): string {
   return `whsec_${randomBytes(24).toString('base64')}`;
+}
+
+export function generateMediaSecret(): string {
+  return `ms_${randomBytes(32).toString('base64url')}`;
 }
 
 export function defaultLimits(config: Config): TenantLimits {
@@ -89,6 +141,9 @@ export function loadTenants(config: Config): Tenant[] | undefined {
   for (const t of parsed.data) {
     if (ids.has(t.id)) throw new ConfigError(`${source}: tenant id "${t.id}" appears twice`);
     ids.add(t.id);
+    if (!t.watermark && Object.values(t.mediaPresets ?? {}).some((p) => p.watermark === true)) {
+      throw new ConfigError(`${source}: tenant "${t.id}": a mediaPreset asks for a watermark, but there is none`);
+    }
   }
   const defaults = defaultLimits(config);
   return parsed.data.map((t) => ({
@@ -97,6 +152,11 @@ export function loadTenants(config: Config): Tenant[] | undefined {
     webhookSecret: t.webhookSecret,
     limits: { ...defaults, ...t.limits },
     displayName: t.displayName,
+    media: {
+      secrets: t.mediaSecret === undefined ? [] : [t.mediaSecret].flat(),
+      ...(t.watermark ? { watermark: t.watermark } : {}),
+      presets: t.mediaPresets ?? {},
+    },
   }));
 }
 

@@ -1,11 +1,28 @@
 import { spawnTs } from '../../fixtures/child-process.js';
 import { startCpuMeter, type CpuSample, type CpuTarget } from '../measure/cpu-meter.js';
+import type { SyntheticKind } from '../synthetic/synthetic-files.js';
 
 export type BaselineSpec =
-  | { kind: 'download'; origin: string; files: number; concurrency: number }
+  | { kind: 'download'; origin: string; files: number; concurrency: number; set?: SyntheticKind }
   | { kind: 'upload'; key: string; bytes: number; partSize: number; queueSize: number }
   /** The media index keys of the file server's first `files` URLs for `tenant`, looked up `repeat` times. */
-  | { kind: 'batch-get'; origin: string; files: number; tenant: string; repeat: number };
+  | { kind: 'batch-get'; origin: string; files: number; tenant: string; repeat: number }
+  /** A peer zip (bench/peers/) of the file server's first `files` files of `set`, uploaded to `key`. */
+  | {
+      kind: 'recipe' | 'seed';
+      origin: string;
+      files: number;
+      set: SyntheticKind;
+      concurrency: number;
+      store: boolean;
+      key: string;
+      partSize: number;
+      queueSize: number;
+      /** seed: where its temp folder goes. */
+      tempDir: string;
+    }
+  /** The first `files` text files, downloaded first (not timed), then deflated `parallel` at a time. */
+  | { kind: 'deflate-alone'; origin: string; files: number; parallel: number; tempDir: string };
 
 export interface BaselineResult {
   /** Wall time of the transfer alone (process start-up excluded); with several repeats, their median. */

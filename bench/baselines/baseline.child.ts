@@ -5,6 +5,9 @@ import { createDynamoClient } from '../../shared/storage/dynamodb-client.js';
 import { createS3Clients, type AwsCredentials } from '../../shared/storage/s3-client.js';
 import { mediaKey } from '../../shared/url-normalize.js';
 import { readMemoryKb } from '../measure/proc-stats.js';
+import { deflateAll, downloadToDir } from '../peers/deflate-alone.js';
+import { recipeZip } from '../peers/recipe-zip.js';
+import { seedZip } from '../peers/seed-zip.js';
 import { syntheticFileUrls } from '../synthetic/synthetic-files.js';
 import type { BaselineMessage, BaselineSpec } from './baseline-runner.js';
 import { batchGetRaw } from './batch-get-baseline.js';
@@ -33,7 +36,7 @@ async function prepare(spec: BaselineSpec): Promise<Prepared> {
   const config = loadConfig();
   switch (spec.kind) {
     case 'download': {
-      const urls = syntheticFileUrls(spec.origin, spec.files);
+      const urls = syntheticFileUrls(spec.origin, spec.files, spec.set);
       return {
         repeat: 1,
         run: async () => ({ bytes: await downloadToNowhere(urls, spec.concurrency) }),
@@ -46,6 +49,24 @@ async function prepare(spec: BaselineSpec): Promise<Prepared> {
         repeat: 1,
         run: async () => ({ bytes: await uploadGenerated(client, { ...spec, bucket: config.S3_BUCKET }) }),
         close: () => client.destroy(),
+      };
+    }
+    case 'recipe':
+    case 'seed': {
+      const { client } = createS3Clients(config, stackCredentials(process.env));
+      const peer = { ...spec, bucket: config.S3_BUCKET, urls: syntheticFileUrls(spec.origin, spec.files, spec.set) };
+      return {
+        repeat: 1,
+        run: async () => ({ bytes: await (spec.kind === 'recipe' ? recipeZip(client, peer) : seedZip(client, peer)) }),
+        close: () => client.destroy(),
+      };
+    }
+    case 'deflate-alone': {
+      const files = await downloadToDir(syntheticFileUrls(spec.origin, spec.files, 'text'), spec.tempDir, 8);
+      return {
+        repeat: 1,
+        run: async () => ({ bytes: await deflateAll(files, spec.parallel) }),
+        close: () => void files.remove(),
       };
     }
     case 'batch-get': {

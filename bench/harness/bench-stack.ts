@@ -18,6 +18,8 @@ export interface BenchStackOptions {
   /** Synthetic files the file server serves; also the tenant's maxFilesPerJob (at least). */
   files: number;
   fileBytes: number;
+  /** Size of the text variant of each file (`/t/...`); `fileBytes` when not given. */
+  textFileBytes?: number;
   /** Create the DynamoDB media table (ingest jobs need it). */
   mediaTable?: boolean;
   /** Redis topology variables (a fixture's env) instead of REDIS_URL; a cluster gets a hash-tagged prefix. */
@@ -83,8 +85,8 @@ export async function startBenchStack(o: BenchStackOptions, cleanup: CleanupStac
     ...defaults,
     jobsPerMinute: o.jobsPerMinute ?? defaults.jobsPerMinute,
     maxFilesPerJob: Math.max(defaults.maxFilesPerJob, o.files),
-    maxFileBytes: Math.max(defaults.maxFileBytes, o.fileBytes),
-    maxJobBytes: Math.max(defaults.maxJobBytes, o.files * o.fileBytes),
+    maxFileBytes: Math.max(defaults.maxFileBytes, o.fileBytes, o.textFileBytes ?? 0),
+    maxJobBytes: Math.max(defaults.maxJobBytes, o.files * Math.max(o.fileBytes, o.textFileBytes ?? 0)),
     allowedTypes: ['*/*'],
   };
   const apiKey = generateApiKey();
@@ -110,7 +112,7 @@ export async function startBenchStack(o: BenchStackOptions, cleanup: CleanupStac
     `API on ${api.baseUrl}, queue prefix ${config.QUEUE_PREFIX}, tenant "${TENANT}" (allowedTypes */*, maxFilesPerJob ${limits.maxFilesPerJob})`,
   );
 
-  const fileServer = await startFileServerProcess(o.files, o.fileBytes);
+  const fileServer = await startFileServerProcess(o.files, o.fileBytes, o.textFileBytes);
   cleanup.add('stop the file server', () => fileServer.stop());
   log(
     `file server (pid ${fileServer.pid}) on ${fileServer.origin}: ${o.files} synthetic files of ${o.fileBytes} bytes, generated on the fly`,

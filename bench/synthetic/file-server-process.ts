@@ -15,11 +15,11 @@ export interface FileServerProcess {
   stop(): Promise<void>;
 }
 
-/** Starts bench/synthetic/file-server.child.ts serving `files` synthetic files of `size` bytes; resolves once it listens. */
-export async function startFileServerProcess(files: number, size: number): Promise<FileServerProcess> {
+/** Starts bench/synthetic/file-server.child.ts serving `files` synthetic files of `size` bytes (their text variants of `textSize`); resolves once it listens. */
+export async function startFileServerProcess(files: number, size: number, textSize = size): Promise<FileServerProcess> {
   const child = spawnTs('file server', 'bench/synthetic/file-server.child.ts', {
     ipc: true,
-    args: ['--files', String(files), '--size', String(size)],
+    args: ['--files', String(files), '--size', String(size), '--text-size', String(textSize)],
   });
   const ready = await child.nextMessage<FileServerMessage>().catch(async (err: unknown) => {
     await child.stop();

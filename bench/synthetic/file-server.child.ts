@@ -5,24 +5,32 @@ import type { FileServerMessage, FileServerRequest } from './file-server-process
 import { syntheticFile, syntheticFilePath } from './synthetic-files.js';
 
 /**
- * Child process: serves `--files` synthetic files of `--size` bytes, generated on the fly, and reports its
+ * Child process: serves `--files` synthetic files of `--size` bytes (and a text variant of each, `--text-size` bytes), generated on the fly, and reports its
  * origin over IPC, then its request count whenever asked. A process of its own so that its CPU time is
  * measured apart from the worker and s3rver.
  */
-const { values } = parseArgs({ options: { files: { type: 'string' }, size: { type: 'string' } } });
+const { values } = parseArgs({
+  options: { files: { type: 'string' }, size: { type: 'string' }, 'text-size': { type: 'string' } },
+});
 const files = Number(values.files);
 const size = Number(values.size);
+const textSize = values['text-size'] === undefined ? size : Number(values['text-size']);
 if (!Number.isInteger(files) || files < 1 || !Number.isInteger(size) || size < 1) {
   throw new Error(`file-server.child: bad --files ${values.files} / --size ${values.size}`);
 }
 
 const server = await startFileServer('127.0.0.1');
 for (let i = 0; i < files; i++) {
-  server.route(syntheticFilePath(i), (_req, res) => {
-    res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': size });
-    // A client that goes away mid-file is not this server's problem.
-    pipeline(syntheticFile(i, size), res, () => undefined);
-  });
+  for (const [kind, type, bytes] of [
+    ['binary', 'application/octet-stream', size],
+    ['text', 'text/plain', textSize],
+  ] as const) {
+    server.route(syntheticFilePath(i, kind), (_req, res) => {
+      res.writeHead(200, { 'content-type': type, 'content-length': bytes });
+      // A client that goes away mid-file is not this server's problem.
+      pipeline(syntheticFile(i, bytes, kind), res, () => undefined);
+    });
+  }
 }
 const send = (msg: FileServerMessage) => process.send?.(msg);
 process.on('message', (msg: FileServerRequest) => {

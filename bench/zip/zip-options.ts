@@ -10,11 +10,16 @@ export interface ZipBenchOptions {
   scale: number;
   /** Download the small run's archive and run `unzip -t` on it. */
   unzip: boolean;
+  /** Run the peers (the blog recipe, the seed's design) on the same files in each round. */
+  peers: boolean;
+  /** Files of the deflate-heavy round (text, compression "deflate"); 0 skips it. */
+  deflateFiles: number;
+  deflateSizeMiB: number;
   /** CPU-profile the worker and the bench process (s3rver) during each job and print where the time went. */
   profile: boolean;
 }
 
-export const ZIP_BENCH_USAGE = `usage: npm run bench -- zip [--files 200] [--size-mib 5] [--concurrency 8] [--scale 5] [--no-unzip] [--profile]`;
+export const ZIP_BENCH_USAGE = `usage: npm run bench -- zip [--files 200] [--size-mib 5] [--concurrency 8] [--scale 5] [--no-unzip] [--no-peers] [--deflate-files 0] [--deflate-size-mib 2] [--profile]`;
 
 function positive(name: string, raw: string | undefined, fallback: number, integer: boolean): number {
   if (raw === undefined) return fallback;
@@ -33,6 +38,9 @@ const FLAGS = {
   concurrency: { type: 'string' },
   scale: { type: 'string' },
   'no-unzip': { type: 'boolean', default: false },
+  'no-peers': { type: 'boolean', default: false },
+  'deflate-files': { type: 'string' },
+  'deflate-size-mib': { type: 'string' },
   profile: { type: 'boolean', default: false },
   help: { type: 'boolean', short: 'h', default: false },
 } as const;
@@ -54,6 +62,9 @@ export function parseZipBenchOptions(argv: string[]): ZipBenchOptions | 'help' {
     concurrency: positive('concurrency', values.concurrency, 8, true),
     scale: positive('scale', values.scale, 5, false),
     unzip: !values['no-unzip'],
+    peers: !values['no-peers'],
+    deflateFiles: values['deflate-files'] === '0' ? 0 : positive('deflate-files', values['deflate-files'], 0, true),
+    deflateSizeMiB: positive('deflate-size-mib', values['deflate-size-mib'], 2, false),
     profile: values.profile,
   };
 }

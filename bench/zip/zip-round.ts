@@ -20,7 +20,7 @@ import {
 import { mbFromKb, mib, mibPerSecond, seconds } from '../measure/format.js';
 import { readCommandLine, readMemoryKb } from '../measure/proc-stats.js';
 import { startWorkerProcess } from '../processes/worker-process.js';
-import { syntheticFileUrls } from '../synthetic/synthetic-files.js';
+import { syntheticFileUrls, type SyntheticKind } from '../synthetic/synthetic-files.js';
 import { checkArchive } from './archive-check.js';
 
 /** Parts lib-storage keeps in flight: S3ObjectStore.uploadStream's default, which the zip job uses. */
@@ -30,6 +30,13 @@ export interface RoundSetup {
   label: string;
   files: number;
   fileBytes: number;
+  /** Which synthetic files: incompressible `binary` ones, or `text`. */
+  set: SyntheticKind;
+  compression: 'store' | 'deflate';
+  /** Also run the peers (bench/peers/) on the same files, after the job. */
+  peers: boolean;
+  /** Where the seed peer puts its temp folder. */
+  peerTempDir: string;
   concurrency: number;
   /** The multipart part size the zip job will choose (partSizeFor(maxArchiveBytes(...)) for this job). */
   partSize: number;
@@ -54,14 +61,25 @@ export interface PhaseMeasure {
   clientCpuMs: number;
 }
 
+/** A peer zip measured in the same round (bench/peers/). */
+export interface PeerResult {
+  name: string;
+  ms: number;
+  cpuMs: number;
+  peakRssKb: number;
+  archiveBytes: number;
+}
+
 export interface RoundResult {
   label: string;
+  compression: 'store' | 'deflate';
   files: number;
   bytes: number;
   download: BaselineResult & PhaseMeasure;
   upload: BaselineResult & PhaseMeasure;
   job?: PhaseMeasure & { ms: number; pickupMs: number; archiveBytes: number; idleRssKb: number; peakRssKb: number };
   ratio?: number;
+  peers: PeerResult[];
   /** Why the job failed, if it did. */
   failed?: string;
   problems: string[];
@@ -74,7 +92,7 @@ async function measureBaselines(s: RoundSetup, bytes: number) {
   s.log(`download baseline: ${s.files} files, ${s.concurrency} at a time, got -> discard`);
   const others = { fileServer: s.fileServer.pid, bench: 'self' } as const;
   const dl = await runBaseline(
-    { kind: 'download', origin: s.fileServer.origin, files: s.files, concurrency: s.concurrency },
+    { kind: 'download', origin: s.fileServer.origin, files: s.files, concurrency: s.concurrency, set: s.set },
     s.childEnv,
     others,
   );
@@ -100,6 +118,57 @@ async function measureBaselines(s: RoundSetup, bytes: number) {
   };
 }
 
+const PEERS = [
+  { kind: 'recipe', name: 'recipe: got -> archiver -> lib-storage' },
+  { kind: 'seed', name: 'seed: temp dir, zip, upload the file' },
+] as const;
+
+/** The peers on the same files, one after the other, each in a child process like the baselines. */
+async function measurePeers(s: RoundSetup): Promise<PeerResult[]> {
+  const out: PeerResult[] = [];
+  for (const peer of PEERS) {
+    const key = `bench/peer-${peer.kind}-${s.label}.zip`;
+    const name = peer.kind === 'seed' ? `${peer.name} (zip ${s.compression === 'store' ? '-0' : '-6'})` : peer.name;
+    s.log(`${name}: ${s.files} files, ${s.concurrency} downloads at a time, queueSize ${UPLOAD_QUEUE_SIZE}`);
+    const r = await runBaseline(
+      {
+        kind: peer.kind,
+        origin: s.fileServer.origin,
+        files: s.files,
+        set: s.set,
+        concurrency: s.concurrency,
+        store: s.compression === 'store',
+        key,
+        partSize: s.partSize,
+        queueSize: UPLOAD_QUEUE_SIZE,
+        tempDir: s.peerTempDir,
+      },
+      s.childEnv,
+      { fileServer: s.fileServer.pid, bench: 'self' },
+    );
+    const head = await s.store.head(key);
+    if (head?.size !== r.bytes) throw new Error(`${peer.kind} peer stored ${head?.size} bytes, expected ${r.bytes}`);
+    await s.store.delete(key);
+    s.log(`  ${seconds(r.ms)} s, archive ${mib(r.bytes)} MiB, peak RSS ${mbFromKb(r.peakRssKb)} MB`);
+    out.push({ name, ms: r.ms, cpuMs: r.cpuMs, peakRssKb: r.peakRssKb, archiveBytes: r.bytes });
+  }
+  if (s.compression === 'deflate') {
+    // What parallel compression buys, without the network: ferry's deflateFile over the same files on disk.
+    for (const parallel of [1, s.concurrency]) {
+      const name = `deflate alone (files on disk), ${parallel} at a time`;
+      s.log(`${name}`);
+      const r = await runBaseline(
+        { kind: 'deflate-alone', origin: s.fileServer.origin, files: s.files, parallel, tempDir: s.peerTempDir },
+        s.childEnv,
+        { fileServer: s.fileServer.pid, bench: 'self' },
+      );
+      s.log(`  ${seconds(r.ms)} s, ${mib(r.bytes)} MiB out`);
+      out.push({ name, ms: r.ms, cpuMs: r.cpuMs, peakRssKb: r.peakRssKb, archiveBytes: r.bytes });
+    }
+  }
+  return out;
+}
+
 /**
  * One measured round: the two baselines, then the zip job through the API and a fresh worker process (so its
  * VmHWM is this job's peak), then the archive checks.
@@ -109,6 +178,8 @@ export async function runRound(s: RoundSetup): Promise<RoundResult> {
   const { download, upload } = await measureBaselines(s, bytes);
   const round: RoundResult = {
     label: s.label,
+    compression: s.compression,
+    peers: [],
     files: s.files,
     bytes,
     download,
@@ -133,7 +204,9 @@ export async function runRound(s: RoundSetup): Promise<RoundResult> {
   try {
     idleRssKb = readMemoryKb(worker.pid).rss;
     s.log(`  worker pid ${worker.pid}: ${readCommandLine(worker.pid)}; idle RSS ${mbFromKb(idleRssKb)} MB`);
-    s.log(`zip job: ${s.files} URLs, compression "store", DOWNLOAD_CONCURRENCY=${s.concurrency}, WORKER_CONCURRENCY=1`);
+    s.log(
+      `zip job: ${s.files} ${s.set} URLs, compression "${s.compression}", DOWNLOAD_CONCURRENCY=${s.concurrency}, WORKER_CONCURRENCY=1`,
+    );
     const stopProfile = s.profileDir ? await profileThisProcess() : undefined;
     const stop = startCpuMeter({
       worker: worker.pid,
@@ -146,8 +219,8 @@ export async function runRound(s: RoundSetup): Promise<RoundResult> {
     t0 = Date.now();
     const id = await s.api.postZip({
       filename: `bench-${s.label}`,
-      urls: syntheticFileUrls(s.fileServer.origin, s.files),
-      options: { compression: 'store' },
+      urls: syntheticFileUrls(s.fileServer.origin, s.files, s.set),
+      options: { compression: s.compression },
     });
     doc = await waitForJob(s.api, id, {
       // Generous: a tenth of s3rver's usual speed.
@@ -200,6 +273,7 @@ export async function runRound(s: RoundSetup): Promise<RoundResult> {
     `  completed in ${seconds(ms)} s (picked up after ${pickupMs} ms), archive ${mib(result.size)} MiB, peak RSS ${mbFromKb(peakRssKb)} MB`,
   );
 
+  if (s.peers) round.peers = await measurePeers(s);
   const check = await checkArchive(s.store, result, { entries: s.files, entryBytes: s.fileBytes, unzipIn: s.unzipIn });
   round.problems.push(...check.problems);
   round.notes.push(...check.notes);

@@ -8,9 +8,11 @@ import { startBenchStack } from '../harness/bench-stack.js';
 import { mib } from '../measure/format.js';
 import { parseZipBenchOptions, ZIP_BENCH_USAGE } from './zip-options.js';
 import { printRound, printSummary } from './zip-report.js';
-import { runRound, type RoundResult } from './zip-round.js';
+import { runRound, type RoundResult, type RoundSetup } from './zip-round.js';
 
 const MiB = 1024 * 1024;
+
+type RoundPlan = Pick<RoundSetup, 'label' | 'files' | 'fileBytes' | 'set' | 'compression'>;
 
 /**
  * `npm run bench -- zip`: a store-mode zip job through the real API and a real worker process, against
@@ -25,19 +27,40 @@ export async function runZipBench(argv: string[]): Promise<number> {
     return 0;
   }
   const fileBytes = Math.round(opts.sizeMiB * MiB);
-  const sizes = [opts.files];
-  if (opts.scale > 1) sizes.push(Math.round(opts.files * opts.scale));
-  const largest = Math.max(...sizes);
+  const plans: RoundPlan[] = [{ label: 'small', files: opts.files, fileBytes, set: 'binary', compression: 'store' }];
+  if (opts.scale > 1) {
+    plans.push({
+      label: 'large',
+      files: Math.round(opts.files * opts.scale),
+      fileBytes,
+      set: 'binary',
+      compression: 'store',
+    });
+  }
+  if (opts.deflateFiles > 0) {
+    const textBytes = Math.round(opts.deflateSizeMiB * MiB);
+    plans.push({
+      label: 'deflate',
+      files: opts.deflateFiles,
+      fileBytes: textBytes,
+      set: 'text',
+      compression: 'deflate',
+    });
+  }
+  const largest = Math.max(...plans.map((p) => p.files));
+  const textFileBytes = Math.round(opts.deflateSizeMiB * MiB);
 
   return runBenchSession(async (cleanup) => {
     log(
-      `ferry zip bench: ${sizes.map((n) => `${n} x ${mib(fileBytes)} MiB`).join(', then ')}; compression "store"; concurrency ${opts.concurrency}`,
+      `ferry zip bench: ${plans.map((p) => `${p.files} x ${mib(p.fileBytes)} MiB ${p.set} (${p.compression})`).join(', then ')}; concurrency ${opts.concurrency}${opts.peers ? '; with the peers' : ''}`,
     );
     await reportIdleMachine();
 
-    const stack = await startBenchStack({ files: largest, fileBytes }, cleanup, log);
+    const stack = await startBenchStack({ files: largest, fileBytes, textFileBytes }, cleanup, log);
     const verifyDir = join(stack.tempRoot, 'verify');
     await mkdir(verifyDir);
+    const peerTempDir = join(stack.tempRoot, 'peers');
+    await mkdir(peerTempDir);
     // With --profile: kept (outside the temp root) for a closer look in Chrome DevTools.
     const profileDir = join(tmpdir(), `ferry-bench-profiles-${Date.now()}`);
 
@@ -47,15 +70,15 @@ export async function runZipBench(argv: string[]): Promise<number> {
 
     const rounds: RoundResult[] = [];
     let aborted = false;
-    for (const [i, files] of sizes.entries()) {
-      const label = i === 0 ? 'small' : 'large';
+    for (const [i, plan] of plans.entries()) {
+      const { label, files } = plan;
       log(
-        `\n=== run ${i + 1}/${sizes.length} (${label}): ${files} files x ${mib(fileBytes)} MiB = ${mib(files * fileBytes)} MiB ===`,
+        `\n=== run ${i + 1}/${plans.length} (${label}): ${files} ${plan.set} files x ${mib(plan.fileBytes)} MiB = ${mib(files * plan.fileBytes)} MiB ===`,
       );
       const round = await runRound({
-        label,
-        files,
-        fileBytes,
+        ...plan,
+        peers: opts.peers,
+        peerTempDir,
         concurrency: opts.concurrency,
         partSize: partSizeFor(maxArchiveBytes(stack.limits.maxJobBytes, files)),
         fileServer: { origin: stack.fileServer.origin, pid: stack.fileServer.pid },

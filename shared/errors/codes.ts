@@ -50,6 +50,24 @@ export const ERROR_CODES = {
     description: '`notify` was asked for, but SMTP_URL (where email goes out) is not set.',
   },
   archive_not_ready: { status: 409, retry: 'never', description: 'The job has not made an archive (not completed).' },
+  media_not_configured: {
+    status: 400,
+    retry: 'never',
+    description: 'The tenant has no mediaSecret to sign with (or no watermark, when one is asked for).',
+  },
+  bad_signature: { status: 403, retry: 'never', description: 'The variant URL’s signature does not match its path.' },
+  not_an_image: { status: 415, retry: 'never', description: 'The media is not an image ferry can render.' },
+  image_too_large: {
+    status: 422,
+    retry: 'never',
+    description: 'The image has more pixels or bytes than the media limits allow, or the variant would.',
+  },
+  media_busy: {
+    status: 503,
+    retry: 'yes',
+    description: 'Every render slot is taken: retry after `Retry-After` seconds.',
+  },
+  render_timeout: { status: 503, retry: 'yes', description: 'Rendering the variant took too long.' },
   internal_error: { status: 500, retry: 'yes', description: 'Something failed inside ferry; it is logged.' },
   unavailable: {
     status: 503,

@@ -48,6 +48,8 @@ export const zipOptionsSchema = z.strictObject({
   expiresIn: z.number().int().min(60).max(604_800).optional(),
   /** Add `manifest.json` (entries and failures) as the archive's last entry. */
   manifest: z.boolean().default(false),
+  /** `completion`: entries in the order downloads finish (fastest); `input`: in the order given. */
+  order: z.enum(['completion', 'input']).default('completion'),
 });
 export type ZipOptions = z.infer<typeof zipOptionsSchema>;
 
@@ -123,6 +125,7 @@ export const zipJobDataSchema = baseJobDataSchema.extend({
     compression: zipOptionsSchema.shape.compression,
     onError: zipOptionsSchema.shape.onError,
     manifest: z.boolean(),
+    order: zipOptionsSchema.shape.order,
   }),
   /** Seconds from completion until the archive expires. */
   expiresIn: z.number().int().positive(),
@@ -222,7 +225,7 @@ export const zipJob = defineJobKind({
     return { ...body, share: { ...rest, password: '(not compared)' } };
   },
   async toData(body, { tenant, config }) {
-    const options = body.options ?? { compression: 'auto', onError: 'fail', manifest: false };
+    const options = body.options ?? { compression: 'auto', onError: 'fail', manifest: false, order: 'completion' };
     const share = body.share ?? (body.notify ? {} : undefined);
     if (share && config.PUBLIC_URL === undefined) {
       throw new AppError('share_not_configured', 'PUBLIC_URL is not set: ferry cannot make share links');
@@ -234,7 +237,12 @@ export const zipJob = defineJobKind({
       tenant: tenant.id,
       filename: archiveFilename(body.filename),
       files: body.files ?? (body.urls ?? []).map((url) => ({ url })),
-      options: { compression: options.compression, onError: options.onError, manifest: options.manifest },
+      options: {
+        compression: options.compression,
+        onError: options.onError,
+        manifest: options.manifest,
+        order: options.order,
+      },
       expiresIn: Math.min(options.expiresIn ?? config.ZIP_DEFAULT_EXPIRES_IN, config.ZIP_MAX_EXPIRES_IN),
       limits: workerLimits(tenant),
       webhook: body.webhook,

@@ -55,6 +55,53 @@ export interface PresignGetParams {
   downloadFilename: string;
 }
 
+/** An object being read: its body streams, the rest is from the response's headers. */
+export interface StoredObject {
+  body: Readable;
+  /** The whole object's size, whatever range was asked for. */
+  size: number;
+  /** Bytes in `body`: `size`, or the range's length. */
+  contentLength: number;
+  contentType?: string;
+}
+
+/** Bytes `start` to `end`, both inclusive (HTTP's Range). */
+export interface ByteRange {
+  start: number;
+  end: number;
+}
+
+export interface PutBufferParams {
+  key: string;
+  body: Buffer;
+  contentType: string;
+  cacheControl?: string;
+}
+
+export interface StartMultipartParams {
+  key: string;
+  contentType: string;
+}
+
+export interface UploadPartParams {
+  key: string;
+  uploadId: string;
+  /** 1 to 10,000. */
+  partNumber: number;
+  /** The part's bytes; the caller does not touch them until the call settles. */
+  body: Uint8Array;
+  signal?: AbortSignal;
+}
+
+export interface CompleteMultipartParams {
+  key: string;
+  uploadId: string;
+  /** Every part, in order, with the ETag its upload answered. */
+  parts: { partNumber: number; etag: string }[];
+  /** Object tags, applied once the object exists. */
+  tags?: Record<string, string>;
+}
+
 /** A multipart upload that was started and neither completed nor aborted. */
 export interface IncompleteUpload {
   key: string;
@@ -69,7 +116,17 @@ export interface ObjectStore {
   uploadStream(params: UploadStreamParams): Promise<{ etag?: string }>;
   /** Uploads a local file with its checksums; `multipart` tells whether the ETag can be compared to the MD5. */
   putFile(params: PutFileParams): Promise<{ etag: string; multipart: boolean }>;
+  /** Starts a multipart upload; resolves to its upload id. */
+  startMultipart(params: StartMultipartParams): Promise<string>;
+  /** Uploads one part of a multipart upload; resolves to its ETag. */
+  uploadPart(params: UploadPartParams): Promise<string>;
+  /** Completes a multipart upload (then tags the object). */
+  completeMultipart(params: CompleteMultipartParams): Promise<{ etag?: string }>;
   head(key: string): Promise<{ size: number; contentType?: string; etag?: string } | undefined>;
+  /** Streams the object, or one range of it; undefined when there is no such object. `signal` aborts both. */
+  get(key: string, range?: ByteRange, signal?: AbortSignal): Promise<StoredObject | undefined>;
+  /** Stores a small object held in memory (a rendered variant). */
+  putBuffer(params: PutBufferParams): Promise<void>;
   /** The object's plain (unsigned) URL. */
   objectUrl(key: string): string;
   delete(key: string): Promise<void>;

@@ -5,11 +5,12 @@ import { join } from 'node:path';
 import type { Queue } from 'bullmq';
 import { startFerry } from '../../local/in-process.js';
 import { LOCAL_CREDENTIALS, startLocalStack, type LocalStack } from '../../local/stack.js';
+import type { MediaDeps } from '../../media/media-deps.js';
 import { loadConfig, type Config } from '../../shared/config.js';
 import { createLogger } from '../../shared/logger.js';
 import type { FerryQueues } from '../../shared/queues.js';
 import { createClients, type Clients } from '../../shared/runtime.js';
-import { hashApiKey, type Tenant } from '../../shared/tenants.js';
+import { hashApiKey, type Tenant, type TenantMedia } from '../../shared/tenants.js';
 import type { RunningWorkers } from '../../worker/workers.js';
 
 export const KEY_A = 'test-key-tenant-a';
@@ -18,12 +19,17 @@ export const KEY_B = 'test-key-tenant-b';
 export const DISPLAY_NAME_A = 'Studio Ämma & <Co>';
 /** Tenant A's webhook secret (tenant B has none, so it cannot ask for webhooks). */
 export const WEBHOOK_SECRET_A = 'whsec_dGVzdC13ZWJob29rLXNlY3JldC1mb3ItdGVuYW50LWE=';
+/** The media secrets that sign variant URLs. */
+export const MEDIA_SECRET_A = 'media-secret-of-tenant-a';
+export const MEDIA_SECRET_B = 'media-secret-of-tenant-b';
 
 export interface HarnessOptions {
   /** Config variables on top of the harness defaults (ALLOW_PRIVATE_NETWORKS=true, small timeouts...). */
   env?: Record<string, string>;
   /** Limits for tenant A (tenant B keeps the defaults). */
   limitsA?: Partial<Tenant['limits']>;
+  /** Media settings for tenant A on top of its secret (watermark, presets, more secrets). */
+  mediaA?: Partial<TenantMedia>;
   /** Start no worker (tests that only need the API). */
   workers?: boolean;
   /**
@@ -42,6 +48,8 @@ export interface Harness {
   clients: Clients;
   queues: FerryQueues;
   webhookQueue: Queue;
+  /** The variant route's deps (its render gate), served beside the API. */
+  media: MediaDeps;
   /** TEMP_DIR of this harness's workers. */
   tempDir: string;
   request(
@@ -98,8 +106,14 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
       webhookSecret: WEBHOOK_SECRET_A,
       limits: { ...defaults, ...opts.limitsA },
       displayName: DISPLAY_NAME_A,
+      media: { secrets: [MEDIA_SECRET_A], presets: {}, ...opts.mediaA },
     },
-    { id: 'tenant-b', apiKeyHashes: [hashApiKey(KEY_B)], limits: defaults },
+    {
+      id: 'tenant-b',
+      apiKeyHashes: [hashApiKey(KEY_B)],
+      limits: defaults,
+      media: { secrets: [MEDIA_SECRET_B], presets: {} },
+    },
   ];
   const ferry = await startFerry({
     config,
@@ -113,7 +127,8 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
   const { clients, queues } = ferry;
   const extraClients: Clients[] = [];
   const startWorker = (env: Record<string, string> = {}) => {
-    const workerConfig = loadConfig({ ...baseEnv, ...opts.env, ...env });
+    // Workers mint share links for the API's own address, as the harness's first workers do.
+    const workerConfig = loadConfig({ ...baseEnv, PUBLIC_URL: ferry.config.PUBLIC_URL ?? '', ...opts.env, ...env });
     // A worker with settings of its own (another S3 endpoint...) gets clients of its own.
     if (Object.keys(env).length === 0) return ferry.startWorker(workerConfig);
     const own = createClients(workerConfig, 'test-worker', { credentials: LOCAL_CREDENTIALS });
@@ -146,6 +161,7 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
     clients,
     queues,
     webhookQueue: queues.webhook,
+    media: ferry.media!,
     tempDir,
     request,
     startWorker,

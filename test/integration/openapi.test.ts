@@ -271,7 +271,7 @@ describe('real responses match the document', () => {
     expectDeclaredWebhook(hook[0]!);
   });
 
-  it('POST /v1/ingests -> 202, GET /v1/jobs/{id} -> 200, GET /v1/media -> 200, 404, 400', async () => {
+  it('POST /v1/ingests -> 202, GET /v1/jobs/{id} -> 200, GET /v1/media and POST /v1/media/variants -> 200, 404, 400', async () => {
     files.file('/i/b.png', png, 'image/png');
     const url = files.url('/i/b.png');
     const hook = webhookReceiver('/i/hook');
@@ -297,6 +297,16 @@ describe('real responses match the document', () => {
     const invalid = await h.request('GET', '/v1/media?url=nope');
     expect(invalid.status).toBe(400);
     expectDeclared('GET', '/v1/media', invalid);
+
+    const variant = await h.request('POST', '/v1/media/variants', { body: { url, width: 10, format: 'auto' } });
+    expect(variant.status).toBe(200);
+    expectDeclared('POST', '/v1/media/variants', variant);
+    const unknownMedia = await h.request('POST', '/v1/media/variants', { body: { url: files.url('/i/never.png') } });
+    expect(unknownMedia.status).toBe(404);
+    expectDeclared('POST', '/v1/media/variants', unknownMedia);
+    const badOptions = await h.request('POST', '/v1/media/variants', { body: { url, width: -1 } });
+    expect(badOptions.status).toBe(400);
+    expectDeclared('POST', '/v1/media/variants', badOptions);
   });
 
   it('invalid bodies -> 400, and the document refuses the ones JSON Schema can describe', async () => {

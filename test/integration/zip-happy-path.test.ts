@@ -201,6 +201,16 @@ describe('zip job, happy path', () => {
     }
   });
 
+  it('writes stored entries a streaming reader reads whole, even with a data-descriptor signature inside', async () => {
+    // A reader that looks for PK\x07\x08 to find the end of stored data (no sizes in the header) cuts this short.
+    const png = Buffer.concat([solidPng(8, 8, [3, 1, 4]), Buffer.from('PK\x07\x08', 'latin1'), randomBytes(4096)]);
+    files.file('/sig/p.png', png, 'image/png');
+    const job = await runZip({ filename: 'signature', urls: [files.url('/sig/p.png')] });
+    // readZip checks the local header's CRC and sizes and reads the archive with Java's ZipInputStream too.
+    const entries = await readZip((await h.download(job.result.downloadUrl)).body);
+    expect(entries.map((e) => [e.name, e.compressionMethod, e.data.equals(png)])).toEqual([['p.png', STORED, true]]);
+  });
+
   it('adds manifest.json when asked', async () => {
     files.file('/m/a.txt', 'manifest me', 'text/plain');
     const job = await runZip({ filename: 'm', urls: [files.url('/m/a.txt')], options: { manifest: true } });

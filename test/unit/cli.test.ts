@@ -1,8 +1,13 @@
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
+import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { run } from '../../cli/run.js';
+import { loadConfig } from '../../shared/config.js';
+import { hashApiKey, loadTenants } from '../../shared/tenants.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const sha256 = (s: string) => createHash('sha256').update(s, 'utf8').digest('hex');
@@ -126,5 +131,59 @@ describe('ferry CLI', () => {
     expect(usage.code).toBe(2);
     expect(usage.stdout).toBe('');
     expect(usage.stderr).toContain('Unknown command: frobnicate');
+  });
+
+  it('tenants add|list|rotate-key|remove edit a tenants file the service can load', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'ferry-tenants-'));
+    const file = join(dir, 'tenants.json');
+    const kept = { id: 'keep', apiKeys: [hashApiKey('k')], limits: { maxFilesPerJob: 5 } };
+    await writeFile(file, JSON.stringify([kept]));
+    const env = { FERRY_TENANTS_FILE: file };
+    const added = await ferry(['tenants', 'add', 'acme', '--limits', '{"jobsPerMinute": 30}'], env);
+    expect(added.code, added.stderr).toBe(0);
+    const key = /^api key: +(\S+)$/m.exec(added.stdout)![1]!;
+    const rotated = await ferry(['tenants', 'rotate-key', 'acme'], env);
+    const key2 = /^api key: +(\S+)$/m.exec(rotated.stdout)![1]!;
+    const list = await ferry(['tenants', 'list'], env);
+    expect(list.stdout).toMatch(/^acme +2 keys +webhook secret +limits \{"jobsPerMinute":30\}$/m);
+    const text = await readFile(file, 'utf8');
+    expect(text).not.toContain(key);
+    expect((await stat(file)).mode & 0o777).toBe(0o600);
+    const tenants = loadTenants(loadConfig({ FERRY_TENANTS_FILE: file }))!;
+    expect(tenants.find((t) => t.id === 'acme')?.apiKeyHashes).toEqual([hashApiKey(key), hashApiKey(key2)]);
+    // The entries the command did not touch are kept as written.
+    expect(JSON.parse(text)[0]).toEqual(kept);
+    expect((await ferry(['tenants', 'add', 'acme'], env)).code).toBe(1);
+    expect((await ferry(['tenants', 'add', 'Bad Id'], env)).code).toBe(2);
+    expect((await ferry(['tenants', 'remove', 'acme'], env)).code).toBe(0);
+    expect((await ferry(['tenants', 'list'], env)).stdout).not.toContain('acme');
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('--help is complete for every command', async () => {
+    const all = await ferry(['--help']);
+    expect(all.code).toBe(0);
+    for (const name of [
+      'zip',
+      'ingest',
+      'status',
+      'watch',
+      'cancel',
+      'tenants',
+      'configure',
+      'setup',
+      'hash-key',
+      'new-key',
+    ]) {
+      expect(all.stdout, name).toContain(`  ${name}`);
+    }
+    const names = ['zip', 'ingest', 'status', 'watch', 'cancel', 'tenants', 'configure'];
+    const helps = await Promise.all(names.map((name) => ferry([name, '--help'])));
+    for (const [i, name] of names.entries()) {
+      const res = helps[i]!;
+      expect(res.code, name).toBe(0);
+      expect(res.stdout, name).toContain(`Usage: ferry ${name}`);
+      expect(res.stdout, name).toContain('--help');
+    }
   });
 });

@@ -1,5 +1,6 @@
 import { createHash, type Hash } from 'node:crypto';
 import { Transform, type TransformCallback } from 'node:stream';
+import { crc32 } from 'node:zlib';
 import { FetchError } from '../../shared/errors/app-error.js';
 import type { ByteBudget } from './byte-budget.js';
 import { isTypeAllowed, SNIFF_BYTES, sniffContentType } from './content-type.js';
@@ -11,6 +12,8 @@ export interface DownloadMeterOptions {
   budget: ByteBudget;
   /** Also compute the MD5 (ingest compares it with the stored ETag); zip jobs skip its CPU cost. */
   md5?: boolean;
+  /** Also compute the CRC-32 (zip entries carry it in their local header); native, so nearly free. */
+  crc32?: boolean;
   /** The response's Content-Type header, read once the first bytes arrive. */
   headerContentType: () => string | undefined;
   onBytes?: (n: number) => void;
@@ -22,6 +25,8 @@ export interface DownloadMeterOptions {
  */
 export class DownloadMeter extends Transform {
   size = 0;
+  /** The CRC-32 of the bytes so far, when asked for. */
+  crc32: number | undefined;
   contentType: string | undefined;
   private readonly hash: Hash = createHash('sha256');
   private readonly md5Hash?: Hash;
@@ -31,6 +36,7 @@ export class DownloadMeter extends Transform {
   constructor(private readonly o: DownloadMeterOptions) {
     super();
     if (o.md5) this.md5Hash = createHash('md5');
+    if (o.crc32) this.crc32 = 0;
   }
 
   get sha256(): string {
@@ -50,6 +56,7 @@ export class DownloadMeter extends Transform {
     }
     this.hash.update(chunk);
     this.md5Hash?.update(chunk);
+    if (this.crc32 !== undefined) this.crc32 = crc32(chunk, this.crc32);
     if (this.contentType !== undefined) {
       done(null, chunk);
       return;

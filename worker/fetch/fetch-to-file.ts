@@ -15,6 +15,7 @@ export interface FetchToFileRequest {
   allowedTypes: readonly string[];
   budget: ByteBudget;
   md5?: boolean;
+  crc32?: boolean;
   signal?: AbortSignal;
   onBytes?: (n: number) => void;
 }
@@ -26,6 +27,8 @@ export interface FetchedFile {
   sha256: string;
   /** Only when the request asked for it. */
   md5?: string;
+  /** Only when the request asked for it: the CRC-32 of the bytes (unsigned). */
+  crc32?: number;
   /** Sniffed from the bytes (see content-type.ts), not copied from the header. */
   contentType: string;
   /** The filename the server suggested in Content-Disposition, if any. */
@@ -62,6 +65,7 @@ export async function fetchToFile(http: Got, req: FetchToFileRequest): Promise<F
     allowedTypes: req.allowedTypes,
     budget: req.budget,
     md5: req.md5,
+    crc32: req.crc32,
     headerContentType: () => headers['content-type'] as string | undefined,
     onBytes: req.onBytes,
   });
@@ -92,6 +96,7 @@ export async function fetchToFile(http: Got, req: FetchToFileRequest): Promise<F
     size: meter.size,
     sha256: meter.sha256,
     md5: meter.md5,
+    crc32: meter.crc32,
     contentType: meter.contentType ?? 'application/octet-stream',
     suggestedName: suggestedName(headers['content-disposition'] as string | undefined),
   };

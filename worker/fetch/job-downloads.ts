@@ -28,6 +28,8 @@ export interface JobDownloadsOptions {
   onBytes: (n: number) => void;
   /** Compute each file's MD5 as well (see DownloadMeter). */
   md5?: boolean;
+  /** Compute each file's CRC-32 as well (zip entries). */
+  crc32?: boolean;
   /** The job's own signal (cancellation, shutdown). */
   signal?: AbortSignal;
 }
@@ -76,6 +78,7 @@ export class JobDownloads {
           allowedTypes: limits.allowedTypes,
           budget: this.budget,
           md5: this.options.md5,
+          crc32: this.options.crc32,
           signal: this.signal,
           onBytes,
         }),

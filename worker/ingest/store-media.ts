@@ -1,7 +1,8 @@
 import { FetchError } from '../../shared/errors/app-error.js';
+import { originalKey } from '../../shared/media/media-keys.js';
 import type { ObjectStore } from '../../shared/storage/object-store.js';
+import { extensionFor } from '../fetch/content-type.js';
 import type { FetchedFile } from '../fetch/fetch-to-file.js';
-import { mediaObjectKey } from './media-object-key.js';
 
 /**
  * Below this size, asking whether the object exists (a HEAD, usually a 404) costs more than putting the same
@@ -31,7 +32,8 @@ export async function storeMedia(
 ): Promise<{ key: string; etag: string }> {
   const md5 = file.md5;
   if (md5 === undefined) throw new Error('storeMedia needs files downloaded with md5: true');
-  const key = mediaObjectKey(o.keyPrefix, o.tenant, file.sha256, file.contentType);
+  // Content-addressed (the same bytes from two URLs are one object), where the media route looks for originals.
+  const key = originalKey(o.keyPrefix, o.tenant, { sha256: file.sha256, ext: extensionFor(file.contentType) });
   if (file.size >= HEAD_FIRST_MIN_BYTES) {
     const existing = await store.head(key);
     if (existing && existing.size === file.size && existing.etag) return { key, etag: existing.etag };
