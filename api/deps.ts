@@ -1,9 +1,8 @@
-import type { Redis } from 'ioredis';
 import { Cancellations } from '../shared/cancellations.js';
 import type { Config } from '../shared/config.js';
 import type { Logger } from '../shared/logger.js';
 import type { FerryQueues } from '../shared/queues.js';
-import { createRedis } from '../shared/redis.js';
+import { connectRedis, type RedisClient } from '../shared/redis-topology.js';
 import type { Clients } from '../shared/runtime.js';
 import { ShareStore } from '../shared/share/share-store.js';
 import type { MediaIndex } from '../shared/storage/media-index.js';
@@ -25,7 +24,7 @@ export interface ApiDeps {
   index: MediaIndex;
   logger: Logger;
   /** Shared by every API process: rate limits, idempotency keys and cancellations live here. */
-  redis: Redis;
+  redis: RedisClient;
   /** Named readiness probes for GET /readyz; each throws when its dependency is unreachable. */
   readiness: Record<string, () => Promise<unknown>>;
   idempotency: IdempotencyStore;
@@ -70,7 +69,8 @@ export function createApiDeps({ config, clients, queues, tenants, logger }: ApiD
     limiter: new JobRateLimiter(clients.redis, prefix),
     metrics: createApiMetrics(queues),
     fleet: new WorkerMetrics(clients.redis, prefix),
-    jobEvents: new JobEventHub(prefix, () => createRedis(config.REDIS_URL, 'ferry-api-events'), logger),
+    // Built like every other connection (cluster, Sentinel, TLS, credentials); `worker` role: it blocks on XREAD.
+    jobEvents: new JobEventHub(prefix, () => connectRedis(clients.redisTopology, 'ferry-api-events'), logger),
     shares: new ShareStore(clients.redis, prefix),
     // The jobs' sliding-log limiter, in a namespace of its own and over 15 minutes.
     shareAttempts: new JobRateLimiter(clients.redis, `${prefix}:share-password`, SHARE_ATTEMPT_WINDOW_MS),

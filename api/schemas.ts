@@ -48,11 +48,25 @@ export const readinessCheckSchema = z.discriminatedUnion('ok', [
   z.object({ ok: z.literal(false), error: z.string() }),
 ]);
 
+/** What /readyz says of Redis (shared/redis-readiness.ts). */
+export const redisReadinessSchema = z
+  .object({
+    topology: z.enum(['standalone', 'cluster', 'sentinel']),
+    clusterState: z.string().optional().describe('CLUSTER INFO cluster_state (cluster mode): not ready unless ok.'),
+    primaryReachable: z.boolean().describe('Every primary answers as a primary: not ready otherwise.'),
+    primaries: z.array(z.string()).describe('The primaries that answered, as host:port.'),
+    maxmemoryPolicy: z.string().describe('Must be noeviction (BullMQ): a warning otherwise.'),
+    appendonly: z.string().describe('Should be yes (AOF): a warning otherwise.'),
+    warnings: z.array(z.string()),
+  })
+  .meta({ id: 'RedisReadiness' });
+
 /** GET /readyz: 200 when every dependency answers, 503 otherwise. */
 export const readinessSchema = z
   .object({
     status: z.enum(['ready', 'not_ready']),
     checks: z.record(z.string(), readinessCheckSchema).meta({ description: 'One entry per dependency probed.' }),
+    redis: redisReadinessSchema.optional(),
   })
   .meta({ id: 'Readiness' });
 

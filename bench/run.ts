@@ -1,3 +1,4 @@
+import { runFleetBench } from './fleet/fleet.bench.js';
 import { isUsageError } from './harness/usage-error.js';
 import { runIngestBench } from './ingest/ingest.bench.js';
 import { runMediaBench } from './media/media.bench.js';
@@ -8,6 +9,7 @@ const BENCHES: Record<string, (argv: string[]) => Promise<number>> = {
   zip: runZipBench,
   ingest: runIngestBench,
   media: runMediaBench,
+  fleet: runFleetBench,
 };
 
 async function main(): Promise<number> {

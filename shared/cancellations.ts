@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import { duplicateRedis, type RedisClient } from './redis-topology.js';
 
 /**
  * Cancellation requests shared by API and workers through Redis: a key that says "cancel" (read by a worker
@@ -6,7 +6,7 @@ import type { Redis } from 'ioredis';
  */
 export class Cancellations {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly prefix: string,
     /** How long the request is kept: as long as the job stays readable. */
     private readonly ttlSeconds: number,
@@ -32,7 +32,7 @@ export class Cancellations {
 
   /** Calls `onCancel` for every request published from now on; resolves with a function that stops listening. */
   async subscribe(onCancel: (jobId: string) => void, onError?: (err: Error) => void): Promise<() => Promise<void>> {
-    const sub = this.redis.duplicate();
+    const sub = duplicateRedis(this.redis);
     // ioredis reconnects and resubscribes by itself; without a listener each failed attempt prints raw on stderr.
     sub.on('error', (err: Error) => onError?.(err));
     sub.on('message', (_channel: string, jobId: string) => onCancel(jobId));

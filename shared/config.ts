@@ -22,6 +22,16 @@ const list = (fallback: string) =>
         .filter(Boolean),
     );
 
+// `host:port` (a name, an IPv4 address or a [bracketed] IPv6 one), comma-separated.
+const HOST_PORT = /^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9_.-]+):\d{1,5}$/;
+const hostPorts = list('').refine((items) => items.every((i) => HOST_PORT.test(i)), 'host:port,host:port,... expected');
+
+/** Whether `prefix` carries a Redis Cluster hash tag: a non-empty `{...}`, so that all its keys share one slot. */
+export function hasHashTag(prefix: string): boolean {
+  const open = prefix.indexOf('{');
+  return open !== -1 && prefix.indexOf('}', open + 1) > open + 1;
+}
+
 /**
  * Every environment variable the service reads. Nothing else in the code base touches `process.env`;
  * a bad value stops start-up with a message naming the variable.
@@ -41,11 +51,33 @@ export const configSchema = z.object({
   API_KEEP_ALIVE_TIMEOUT_MS: int(5_000, 1),
 
   REDIS_URL: z.string().default('redis://127.0.0.1:6379'),
+  /** Redis Cluster: `host:port,host:port,...` (some or all nodes); wins over REDIS_URL. */
+  REDIS_CLUSTER_NODES: hostPorts,
+  /** Redis Sentinel: `host:port,...` of the sentinels, with REDIS_SENTINEL_NAME; wins over REDIS_URL. */
+  REDIS_SENTINELS: hostPorts,
+  /** The master name the sentinels watch (`sentinel monitor <name> ...`). */
+  REDIS_SENTINEL_NAME: optionalString,
+  /** ACL user and password of the Redis servers (cluster nodes, Sentinel's primary); win over REDIS_URL's. */
+  REDIS_USERNAME: optionalString,
+  REDIS_PASSWORD: optionalString,
+  /** TLS to the Redis servers (and to the sentinels); `rediss://` in REDIS_URL says the same. */
+  REDIS_TLS: bool(false),
+  /** The sentinels' own ACL user and password (`requirepass` of sentinel.conf), when they have one. */
+  REDIS_SENTINEL_USERNAME: optionalString,
+  REDIS_SENTINEL_PASSWORD: optionalString,
+  /**
+   * Replicas that must have a new job (WAIT) before the API answers 202: 1 with Sentinel, so that a job accepted
+   * just before the primary dies is on the replica promoted in its place. 0 (the default) waits for none.
+   */
+  REDIS_WAIT_REPLICAS: int(0, 0, 16),
+  /** How long the API waits for those replicas; it answers 202 all the same after it (the job is on the primary). */
+  REDIS_WAIT_TIMEOUT_MS: int(500, 1),
   /** How long the API waits for a Redis answer before it answers 503 (workers wait as long as it takes). */
   API_REDIS_TIMEOUT_MS: int(1000, 1),
+  /** BullMQ's prefix and that of every key ferry owns; `{ferry}` in cluster mode, where it must carry a `{hash tag}`. */
   QUEUE_PREFIX: z
     .string()
-    .regex(/^[A-Za-z0-9_.-]{1,64}$/, 'letters, digits, _ . - only')
+    .regex(/^[A-Za-z0-9_.{}-]{1,64}$/, 'letters, digits, _ . - { } only')
     .default('ferry'),
 
   S3_ENDPOINT: optionalUrl,
@@ -186,13 +218,35 @@ export function loadConfig(
   // `PORT=` means "not set" (the default), never 0.
   const set = (vars: Record<string, string | undefined>) =>
     Object.entries(vars).filter((e): e is [string, string] => e[1] !== undefined && e[1].trim() !== '');
-  const present = Object.fromEntries([...set(defaults), ...set(env), ...set(overrides)]);
+  const present: Record<string, string> = Object.fromEntries([...set(defaults), ...set(env), ...set(overrides)]);
+  // In cluster mode every key must land in one slot: the default prefix carries a hash tag there.
+  if (present.REDIS_CLUSTER_NODES !== undefined && present.QUEUE_PREFIX === undefined) present.QUEUE_PREFIX = '{ferry}';
   const parsed = configSchema.safeParse(present);
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
     throw new ConfigError(`Invalid configuration:\n  ${lines.join('\n  ')}`);
   }
   const config = parsed.data;
+  if (config.REDIS_CLUSTER_NODES.length > 0 && !hasHashTag(config.QUEUE_PREFIX)) {
+    throw new ConfigError(
+      'Invalid configuration:\n  QUEUE_PREFIX: must carry a hash tag such as {ferry} with REDIS_CLUSTER_NODES (all keys in one slot)',
+    );
+  }
+  if (config.REDIS_CLUSTER_NODES.length > 0 && config.REDIS_SENTINELS.length > 0) {
+    throw new ConfigError(
+      'Invalid configuration:\n  REDIS_SENTINELS: set either REDIS_CLUSTER_NODES or REDIS_SENTINELS',
+    );
+  }
+  if (config.REDIS_WAIT_REPLICAS > 0 && config.REDIS_CLUSTER_NODES.length > 0) {
+    throw new ConfigError('Invalid configuration:\n  REDIS_WAIT_REPLICAS: not supported with REDIS_CLUSTER_NODES');
+  }
+  if (config.REDIS_WAIT_REPLICAS > 0 && config.REDIS_WAIT_TIMEOUT_MS >= config.API_REDIS_TIMEOUT_MS) {
+    // Otherwise the API's own command timeout cuts the WAIT short and the request fails after its job was made.
+    throw new ConfigError('Invalid configuration:\n  REDIS_WAIT_TIMEOUT_MS: must be below API_REDIS_TIMEOUT_MS');
+  }
+  if (config.REDIS_SENTINELS.length > 0 && config.REDIS_SENTINEL_NAME === undefined) {
+    throw new ConfigError('Invalid configuration:\n  REDIS_SENTINEL_NAME: required with REDIS_SENTINELS');
+  }
   if (config.ZIP_DEFAULT_EXPIRES_IN > config.ZIP_MAX_EXPIRES_IN) {
     throw new ConfigError('Invalid configuration:\n  ZIP_DEFAULT_EXPIRES_IN: must not exceed ZIP_MAX_EXPIRES_IN');
   }

@@ -1,39 +1,23 @@
-import { Redis, type RedisOptions } from 'ioredis';
+import type { Redis } from 'ioredis';
+import { connectRedis, type RedisConnectionOptions } from './redis-topology.js';
 
-export interface RedisConnectionOptions {
-  /**
-   * `worker` (the default): `maxRetriesPerRequest: null`, so that workers wait out a Redis restart instead of
-   * failing their blocking commands. `api`: fail fast instead of waiting, so that a request can be answered 503
-   * at once and nothing it asked for runs later: no offline queue, no command resent after a reconnect, and a
-   * command that gets no answer within `commandTimeoutMs` fails.
-   */
-  role?: 'worker' | 'api';
-  /** For `api`: how long a command may wait for its answer (a Redis that accepts connections but hangs). */
-  commandTimeoutMs?: number;
-}
+export type { RedisConnectionOptions } from './redis-topology.js';
 
-/** A Redis connection as BullMQ wants it, tuned for the side that uses it. */
-export function createRedis(
-  url: string,
-  name: string,
-  { role = 'worker', commandTimeoutMs }: RedisConnectionOptions = {},
-): Redis {
-  const common: RedisOptions = { connectionName: name, lazyConnect: false };
-  if (role === 'worker') return new Redis(url, { ...common, maxRetriesPerRequest: null });
-  return new Redis(url, {
-    ...common,
-    enableOfflineQueue: false,
-    // Commands in flight when the connection drops fail with it instead of being kept for the next connection.
-    maxRetriesPerRequest: 0,
-    autoResendUnfulfilledCommands: false,
-    commandTimeout: commandTimeoutMs,
-  });
+/** A connection to the one Redis at `url` (see {@link connectRedis} for every topology). */
+export function createRedis(url: string, name: string, options: RedisConnectionOptions = {}): Redis {
+  // A standalone topology always gives a Redis, never a Cluster.
+  return connectRedis({ kind: 'standalone', url, tls: false }, name, options) as Redis;
 }
 
 const UNAVAILABLE_MESSAGES = new Set([
   "Stream isn't writeable and enableOfflineQueue options is false",
   'Connection is closed.',
   'Command timed out',
+  // ioredis Cluster, while its nodes are away or it has not (re)loaded the slot map.
+  "Cluster isn't ready and enableOfflineQueue options is false",
+  'Cluster is disconnected.',
+  'None of startup nodes is available',
+  'Node is disconnected',
 ]);
 /** Replies of a Redis that is there but cannot take writes or reads yet (loading, failing over...). */
 const UNAVAILABLE_REPLIES = /^(LOADING|READONLY|MASTERDOWN|TRYAGAIN|CLUSTERDOWN)\b/;

@@ -1,8 +1,8 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { S3Client } from '@aws-sdk/client-s3';
-import type { Redis } from 'ioredis';
 import type { Config } from './config.js';
-import { createRedis } from './redis.js';
+import { probeRedis } from './redis-readiness.js';
+import { connectRedis, redisTopology, type RedisClient, type RedisTopology } from './redis-topology.js';
 import { createDynamoClient } from './storage/dynamodb-client.js';
 import { DynamoMediaIndex } from './storage/dynamodb-media-index.js';
 import type { ObjectStore } from './storage/object-store.js';
@@ -11,7 +11,13 @@ import { objectUrlBase, S3ObjectStore } from './storage/s3-object-store.js';
 
 /** The external clients a process holds; built once by a composition root and passed down. */
 export interface Clients {
-  redis: Redis;
+  /**
+   * This process's Redis connection (a Cluster client in cluster mode). Another connection (a subscriber,
+   * BullMQ QueueEvents...) is `redis.duplicate()` or `connectRedis(redisTopology, ...)`: never `new Redis(url)`.
+   */
+  redis: RedisClient;
+  /** Where Redis is (standalone, cluster or Sentinel) and how to log in, from config. */
+  redisTopology: RedisTopology;
   s3: S3Client;
   store: ObjectStore;
   dynamo: DynamoDBClient;
@@ -25,7 +31,7 @@ export interface ClientOptions {
   credentials?: AwsCredentials;
   /**
    * Who uses the Redis connection (`worker` by default): the API's fails fast, so that it can answer 503
-   * while Redis is away and nothing it was asked runs late. See {@link createRedis}.
+   * while Redis is away and nothing it was asked runs late. See {@link connectRedis}.
    */
   redisRole?: 'worker' | 'api';
   /** Connection errors of Redis (each reconnect attempt while it is away); without it ioredis prints them. */
@@ -37,7 +43,8 @@ export function createClients(
   name: string,
   { credentials, redisRole, onRedisError }: ClientOptions = {},
 ): Clients {
-  const redis = createRedis(config.REDIS_URL, name, {
+  const topology = redisTopology(config);
+  const redis = connectRedis(topology, name, {
     role: redisRole,
     commandTimeoutMs: config.API_REDIS_TIMEOUT_MS,
   });
@@ -56,12 +63,13 @@ export function createClients(
   const index = new DynamoMediaIndex(dynamo, config.DYNAMODB_TABLE);
   return {
     redis,
+    redisTopology: topology,
     s3,
     store,
     dynamo,
     index,
     readiness: {
-      redis: () => redis.ping(),
+      redis: () => probeRedis(redis, topology.kind),
       s3: () => store.ping(),
       dynamodb: () => index.ping(),
     },

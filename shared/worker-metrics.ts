@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './redis-topology.js';
 
 /** Upper bounds (seconds) of the job duration histogram. */
 export const DURATION_BUCKETS = [1, 5, 15, 60, 300, 900, 3600, 14_400] as const;
@@ -24,7 +24,7 @@ export class WorkerMetrics {
   private readonly key: string;
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     prefix: string,
   ) {
     this.key = `${prefix}:metrics`;

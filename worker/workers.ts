@@ -1,11 +1,11 @@
 import { tmpdir } from 'node:os';
 import type { Processor, Worker, WorkerOptions } from 'bullmq';
-import type { Redis } from 'ioredis';
 import { Cancellations } from '../shared/cancellations.js';
 import type { Config } from '../shared/config.js';
 import type { Logger } from '../shared/logger.js';
 import { closeQueues, createQueues, logQueueErrors, QUEUE_NAMES, type QueueName } from '../shared/queues.js';
 import { RateLimitedLog } from '../shared/rate-limited-log.js';
+import { describeTopology, redisTopology, type RedisClient } from '../shared/redis-topology.js';
 import { ShareStore } from '../shared/share/share-store.js';
 import type { MediaIndex } from '../shared/storage/media-index.js';
 import type { ObjectStore } from '../shared/storage/object-store.js';
@@ -43,15 +43,12 @@ function settlesWithin(p: Promise<unknown>, ms: number): Promise<'settled' | 'ti
  * The settings that decide where the worker takes jobs from and puts results, so that a worker started with
  * every default (prefix `ferry`, S3 at AWS, no tenants) says so instead of waiting silently. No secrets.
  */
-function logStartup(logger: Logger, config: Config, redis: Redis, tenants: number, tempDir: string): void {
-  const { host, port, sentinels } = redis.options;
+function logStartup(logger: Logger, config: Config, tenants: number, tempDir: string): void {
   logger.info(
     {
       queues: QUEUE_NAMES,
       queuePrefix: config.QUEUE_PREFIX,
-      redis: sentinels?.length
-        ? `sentinels ${sentinels.map((s) => `${s.host}:${s.port}`).join(',')}`
-        : `${host}:${port}`,
+      redis: describeTopology(redisTopology(config)),
       s3: { endpoint: config.S3_ENDPOINT ?? 'AWS', region: config.S3_REGION, bucket: config.S3_BUCKET },
       dynamodbTable: config.DYNAMODB_TABLE,
       tenants,
@@ -68,7 +65,7 @@ function logStartup(logger: Logger, config: Config, redis: Redis, tenants: numbe
 
 export interface WorkerDeps {
   config: Config;
-  connection: Redis;
+  connection: RedisClient;
   store: ObjectStore;
   index: MediaIndex;
   /** For webhook deliveries: each is signed with its tenant's current `webhookSecret`. */
@@ -192,7 +189,7 @@ export function startWorkers({ config, connection, store, index, tenants, logger
     (err) => queueErrors.error(err, { connection: 'cancellations' }),
   );
   unsubscribe.catch((err: unknown) => logger.error({ err }, 'could not subscribe to cancellations'));
-  logStartup(logger, config, connection, tenants.length, temp.path);
+  logStartup(logger, config, tenants.length, temp.path);
 
   return {
     workers,

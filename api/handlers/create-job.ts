@@ -20,7 +20,7 @@ export function createJobRoute(kind: JobKind): Route {
   return defineRoute({
     method: 'post',
     path: kind.path,
-    handlers: ({ config, queues, idempotency, limiter, metrics, logger }) => [
+    handlers: ({ config, queues, redis, idempotency, limiter, metrics, logger }) => [
       rateLimitJobs(limiter, (err) => logger.warn({ err }, 'rate limit: giving a slot back failed')),
       async (req, res) => {
         const tenant = tenantOf(req);
@@ -41,6 +41,16 @@ export function createJobRoute(kind: JobKind): Route {
           tenant: tenant.id,
           data,
           idempotencyBody: kind.idempotencyBody?.(raw) ?? raw,
+          replicas: {
+            redis,
+            count: config.REDIS_WAIT_REPLICAS,
+            timeoutMs: config.REDIS_WAIT_TIMEOUT_MS,
+            onShort: (acknowledged) =>
+              logger.warn(
+                { acknowledged, wanted: config.REDIS_WAIT_REPLICAS },
+                'job accepted before its replicas had it',
+              ),
+          },
         });
       },
     ],

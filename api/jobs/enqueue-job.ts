@@ -1,6 +1,7 @@
 import type { Request, Response } from 'express';
 import type { JobDataOf, JobType } from '../../shared/jobs/registry.js';
 import type { JobQueues } from '../../shared/queues.js';
+import type { RedisClient } from '../../shared/redis-topology.js';
 import { idempotencyKeyOf, type IdempotencyStore } from './idempotency-store.js';
 import { newJobId } from './job-id.js';
 
@@ -14,6 +15,11 @@ export interface EnqueueJob<T extends JobType> {
   data: JobDataOf<T>;
   /** The body as `Idempotency-Key` compares it (`req.body` when omitted). */
   idempotencyBody?: unknown;
+  /**
+   * Replicas that must have the job before the answer: Redis WAIT on `redis`, the connection the queues were
+   * built on (BullMQ sends a shared instance's commands on it), so that it counts the add.
+   */
+  replicas?: { redis: RedisClient; count: number; timeoutMs: number; onShort(acknowledged: number): void };
 }
 
 /**
@@ -31,6 +37,11 @@ export async function enqueueJob<T extends JobType>(o: EnqueueJob<T>): Promise<v
     add(name: T, data: JobDataOf<T>, opts: { jobId: string }): Promise<unknown>;
   };
   await queue.add(type, o.data, { jobId: claim.jobId });
+  if (o.replicas && o.replicas.count > 0) {
+    // WAIT counts the writes this connection made so far, the add's included.
+    const acknowledged = await o.replicas.redis.wait(o.replicas.count, o.replicas.timeoutMs);
+    if (acknowledged < o.replicas.count) o.replicas.onShort(acknowledged);
+  }
   const statusUrl = `/v1/jobs/${claim.jobId}`;
   res
     .status(claim.first ? 202 : 200)

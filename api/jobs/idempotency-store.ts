@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import type { Redis } from 'ioredis';
 import { AppError, ValidationError } from '../../shared/errors/app-error.js';
+import type { RedisClient } from '../../shared/redis-topology.js';
 
 /** How long a key remembers its first job (DESIGN.md: 24 h). */
 export const IDEMPOTENCY_TTL_SECONDS = 86_400;
@@ -40,7 +40,7 @@ export type Claim = { first: true; jobId: string } | { first: false; jobId: stri
  */
 export class IdempotencyStore {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly prefix: string,
   ) {}
 

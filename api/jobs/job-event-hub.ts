@@ -1,7 +1,7 @@
 import { QueueEvents } from 'bullmq';
-import type { Redis } from 'ioredis';
 import type { JobType } from '../../shared/jobs/registry.js';
 import type { Logger } from '../../shared/logger.js';
+import type { RedisClient } from '../../shared/redis-topology.js';
 
 /** Called when something happened to a job: re-read it. */
 type Wake = () => void;
@@ -12,14 +12,17 @@ type Wake = () => void;
  * (`active`, `progress`, `completed`, `failed`) instead of re-reading the job on a timer.
  */
 export class JobEventHub {
-  private readonly events = new Map<JobType, { queueEvents: QueueEvents; connection: Redis; ready: Promise<void> }>();
+  private readonly events = new Map<
+    JobType,
+    { queueEvents: QueueEvents; connection: RedisClient; ready: Promise<void> }
+  >();
   private readonly wakers = new Map<string, Set<Wake>>();
   private closed = false;
 
   constructor(
     private readonly prefix: string,
     /** A new connection of its own for each QueueEvents: it blocks on XREAD. */
-    private readonly connect: () => Redis,
+    private readonly connect: () => RedisClient,
     private readonly logger: Logger,
   ) {}
 

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../../shared/redis-topology.js';
 
 /** The window `jobsPerMinute` is counted over. */
 export const RATE_WINDOW_MS = 60_000;
@@ -35,7 +35,7 @@ export type Take = { allowed: true; remaining: number; token: string } | { allow
 /** Jobs per tenant per minute, counted in Redis under `<prefix>:ratelimit:<tenant>` (shared by all API processes). */
 export class JobRateLimiter {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly prefix: string,
     private readonly windowMs = RATE_WINDOW_MS,
   ) {}

@@ -22,6 +22,10 @@ export interface BenchStackOptions {
   textFileBytes?: number;
   /** Create the DynamoDB media table (ingest jobs need it). */
   mediaTable?: boolean;
+  /** Redis topology variables (a fixture's env) instead of REDIS_URL; a cluster gets a hash-tagged prefix. */
+  redis?: Record<string, string>;
+  /** The tenant's jobsPerMinute (the config default otherwise): benches that post many jobs raise it. */
+  jobsPerMinute?: number;
 }
 
 export interface BenchStack {
@@ -31,6 +35,8 @@ export interface BenchStack {
   clients: Clients;
   queues: FerryQueues;
   api: BenchApi;
+  /** The tenant's API key (for load generators that call the API themselves). */
+  apiKey: string;
   tenant: string;
   limits: TenantLimits;
   fileServer: FileServerProcess;
@@ -65,7 +71,8 @@ export async function startBenchStack(o: BenchStackOptions, cleanup: CleanupStac
     NODE_ENV: 'production',
     LOG_LEVEL: 'warn',
     REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
-    QUEUE_PREFIX: `bench-${randomUUID()}`,
+    QUEUE_PREFIX: o.redis?.REDIS_CLUSTER_NODES ? `{bench-${randomUUID()}}` : `bench-${randomUUID()}`,
+    ...o.redis,
     S3_BUCKET: bucket,
     DYNAMODB_TABLE: `bench-media-${runId}`,
     ALLOW_PRIVATE_NETWORKS: 'true',
@@ -76,6 +83,7 @@ export async function startBenchStack(o: BenchStackOptions, cleanup: CleanupStac
   const defaults = defaultLimits(config);
   const limits: TenantLimits = {
     ...defaults,
+    jobsPerMinute: o.jobsPerMinute ?? defaults.jobsPerMinute,
     maxFilesPerJob: Math.max(defaults.maxFilesPerJob, o.files),
     maxFileBytes: Math.max(defaults.maxFileBytes, o.fileBytes, o.textFileBytes ?? 0),
     maxJobBytes: Math.max(defaults.maxJobBytes, o.files * Math.max(o.fileBytes, o.textFileBytes ?? 0)),
@@ -116,6 +124,7 @@ export async function startBenchStack(o: BenchStackOptions, cleanup: CleanupStac
     clients,
     queues,
     api,
+    apiKey,
     tenant: TENANT,
     limits,
     fileServer,

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import type { Redis } from 'ioredis';
 import { z } from 'zod';
+import type { RedisClient } from '../redis-topology.js';
 import { newShareToken, shareTokenHash } from './share-token.js';
 
 /** What the index keeps per share, under the token's hash. */
@@ -48,7 +48,7 @@ return n
  */
 export class ShareStore {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly prefix: string,
   ) {}
 

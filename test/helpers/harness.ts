@@ -32,6 +32,11 @@ export interface HarnessOptions {
   mediaA?: Partial<TenantMedia>;
   /** Start no worker (tests that only need the API). */
   workers?: boolean;
+  /**
+   * The Redis topology's variables (a fixture's `env`: REDIS_CLUSTER_NODES, REDIS_SENTINELS...) instead of the
+   * machine's Redis. With a cluster, the queue prefix carries a hash tag.
+   */
+  redis?: Record<string, string>;
 }
 
 export interface Harness {
@@ -76,7 +81,8 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
     PORT: '0',
     HOST: '127.0.0.1',
     REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
-    QUEUE_PREFIX: `test-${randomUUID()}`,
+    QUEUE_PREFIX: opts.redis?.REDIS_CLUSTER_NODES ? `{test-${randomUUID()}}` : `test-${randomUUID()}`,
+    ...opts.redis,
     S3_BUCKET: bucket,
     ALLOW_PRIVATE_NETWORKS: 'true',
     TEMP_DIR: tempDir,

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClient, type FerryClient } from '../../client/index.js';
 import { startFileServer, type FileServer } from '../../fixtures/file-server.js';
 import { solidPng } from '../../local/sample-files.js';
+import { duplicateRedis } from '../../shared/redis-topology.js';
 import { KEY_A, startHarness, type Harness } from '../helpers/harness.js';
 
 let h: Harness;
@@ -57,7 +58,7 @@ describe('the API process reads queue events once per queue', () => {
     expect(await queueEventsConnections()).toBe(1);
     release();
     expect((await Promise.all(waits)).map((d) => d.state)).toEqual(['completed', 'completed', 'completed']);
-    const redis = h.clients.redis.duplicate();
+    const redis = duplicateRedis(h.clients.redis);
     try {
       closed = true;
       await h.close();
