@@ -1,16 +1,14 @@
-import { existsSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import ts from 'typescript';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFileServer, type FileServer } from '../../fixtures/file-server.js';
 import { solidPng } from '../../local/sample-files.js';
+import { launchChromium } from '../helpers/browser.js';
 import { KEY_A, startHarness, type Harness } from '../helpers/harness.js';
 
-/** Debian's chromium, as in share-browser.test.ts (.ci/run installs it). */
-const CHROMIUM = '/usr/bin/chromium';
 const CLIENT_DIR = fileURLToPath(new URL('../../client/', import.meta.url));
 /** Where the page loads the client from: under the API's own origin, so its fetches are same-origin. */
 const MOUNT = '/__client__/';
@@ -22,12 +20,7 @@ let browser: Browser;
 const modules = new Map<string, string>();
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium (.ci/run does)`);
-  [h, files, browser] = await Promise.all([
-    startHarness(),
-    startFileServer(),
-    chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-dev-shm-usage'] }),
-  ]);
+  [h, files, browser] = await Promise.all([startHarness(), startFileServer(), launchChromium()]);
   files.file('/b/1.png', solidPng(4, 4, [1, 2, 3]), 'image/png');
   // The Node-only entry (webhooks.ts) is left out: everything else must load in a browser.
   for (const name of (await readdir(CLIENT_DIR)).filter((n) => n.endsWith('.ts') && n !== 'webhooks.ts')) {

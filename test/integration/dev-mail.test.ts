@@ -1,11 +1,8 @@
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
-import { freePort } from '../../fixtures/free-port.js';
+import { startDevProcess } from '../helpers/dev-process.js';
 import { until } from '../helpers/until.js';
 
 const cleanups: (() => Promise<unknown>)[] = [];
@@ -15,11 +12,10 @@ afterAll(async () => {
 
 describe('npm run dev: the local SMTP sink', () => {
   it('receives the share email and lists it at /dev/mail, its link leading to the share page', async () => {
-    const port = await freePort();
-    const dataDir = await mkdtemp(join(tmpdir(), 'ferry-test-dev-mail-'));
-    cleanups.push(() => rm(dataDir, { recursive: true, force: true }));
-    const prefix = `test-dev-mail-${port}`;
     const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+    const dev = await startDevProcess('test-dev-mail');
+    const { port, dataDir } = dev;
+    const prefix = `test-dev-mail-${port}`;
     // The dev process's queues and keys go once it has stopped.
     cleanups.push(async () => {
       const redis = new Redis(redisUrl);
@@ -30,30 +26,10 @@ describe('npm run dev: the local SMTP sink', () => {
         redis.disconnect();
       }
     });
-    const dev = spawn(process.execPath, ['--import', 'tsx', 'local/dev.ts'], {
-      env: {
-        PATH: process.env.PATH ?? '',
-        REDIS_URL: redisUrl,
-        PORT: String(port),
-        HOST: '127.0.0.1',
-        FERRY_DATA_DIR: dataDir,
-        QUEUE_PREFIX: prefix,
-        LOG_LEVEL: 'warn',
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let out = '';
-    dev.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    dev.stderr.on('data', (d: Buffer) => (out += d.toString()));
-    const exited = once(dev, 'exit');
-    cleanups.push(async () => {
-      if (dev.exitCode === null && dev.signalCode === null) {
-        dev.kill('SIGKILL');
-        await exited;
-      }
-    });
-    await until(() => out.includes('ferry dev is running'), 'the banner', 45_000);
-    expect(out).toContain(`share emails:           http://127.0.0.1:${port}/dev/mail`);
+    cleanups.push(() => dev.cleanup());
+    const out = () => dev.output();
+    await until(() => out().includes('ferry dev is running'), 'the banner', 60_000);
+    expect(out()).toContain(`share emails:           http://127.0.0.1:${port}/dev/mail`);
     const base = `http://127.0.0.1:${port}`;
     const key = (await readFile(join(dataDir, 'dev-api-key'), 'utf8')).trim();
     const created = await fetch(`${base}/v1/zips`, {
@@ -83,7 +59,6 @@ describe('npm run dev: the local SMTP sink', () => {
     const mail = await fetch(`${base}${htmlVersion}`);
     expect(await mail.text()).toContain(`href="${link}"`);
 
-    dev.kill('SIGTERM');
-    await exited;
+    expect(await dev.stop()).toBe(0);
   });
 });

@@ -1,14 +1,12 @@
 import { createHash } from 'node:crypto';
-import { existsSync } from 'node:fs';
 import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFileServer, type FileServer } from '../../fixtures/file-server.js';
+import { launchChromium } from '../helpers/browser.js';
 import { DISPLAY_NAME_A, startHarness, type Harness } from '../helpers/harness.js';
 
-/** Debian's chromium: `.ci/run` installs it when it is missing (playwright's own browser builds are not used). */
-const CHROMIUM = '/usr/bin/chromium';
 /** Screenshots to look at; gitignored. */
 const SHOTS = join(process.cwd(), 'test-artifacts', 'share-page');
 
@@ -17,12 +15,7 @@ let files: FileServer;
 let browser: Browser;
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium (.ci/run does)`);
-  [h, files, browser] = await Promise.all([
-    startHarness(),
-    startFileServer(),
-    chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-dev-shm-usage'] }),
-  ]);
+  [h, files, browser] = await Promise.all([startHarness(), startFileServer(), launchChromium()]);
   await mkdir(SHOTS, { recursive: true });
   files.file('/b/cover.pdf', Buffer.concat([Buffer.from('%PDF-1.4\n'), Buffer.alloc(2_400_000, 1)]), 'application/pdf');
   for (let i = 1; i <= 24; i++) {
