@@ -1,6 +1,6 @@
 import type { FerryClient } from '../client/create-client.js';
 import { FerryError } from '../client/ferry-error.js';
-import type { JobDocument } from '../client/types.js';
+import type { AcceptedJob, JobDocument } from '../client/types.js';
 import type { CliIo } from './command.js';
 import { describeError, describeJob } from './format.js';
 import { ProgressLine } from './progress-line.js';
@@ -81,4 +81,30 @@ export async function followJob(client: FerryClient, id: string, io: CliIo, o: F
   } finally {
     stopListening?.();
   }
+}
+
+/** The flags of a job-creating command that say what happens once the job is accepted. */
+export interface AcceptedFlags {
+  wait?: boolean | undefined;
+  json?: boolean | undefined;
+  'cancel-on-interrupt'?: boolean | undefined;
+}
+
+/** After a 202: print the id (the answer with --json), or with --wait follow the job to its end. */
+export async function printOrFollow(
+  client: FerryClient,
+  accepted: AcceptedJob,
+  flags: AcceptedFlags,
+  timeoutMs: number | undefined,
+  io: CliIo,
+): Promise<number> {
+  if (!flags.wait) {
+    io.out(flags.json ? `${JSON.stringify(accepted, null, 2)}\n` : `${accepted.id}\n`);
+    return 0;
+  }
+  return followJob(client, accepted.id, io, {
+    json: flags.json === true,
+    cancelOnInterrupt: flags['cancel-on-interrupt'] === true,
+    timeoutMs,
+  });
 }

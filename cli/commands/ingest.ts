@@ -1,7 +1,7 @@
 import { CONNECTION_HELP, CONNECTION_OPTIONS, parseCommandArgs, secondsFlag } from '../args.js';
 import type { Command } from '../command.js';
 import { connect } from '../connect.js';
-import { followJob } from '../follow-job.js';
+import { printOrFollow } from '../follow-job.js';
 import { readUrls } from '../read-urls.js';
 
 export const INGEST_HELP = `Usage: ferry ingest <url...> [options]
@@ -47,13 +47,5 @@ export const ingest: Command = async (args, io) => {
     },
     { idempotencyKey: v['idempotency-key'] },
   );
-  if (!v.wait) {
-    io.out(v.json ? `${JSON.stringify(accepted, null, 2)}\n` : `${accepted.id}\n`);
-    return 0;
-  }
-  return followJob(client, accepted.id, io, {
-    json: v.json === true,
-    cancelOnInterrupt: v['cancel-on-interrupt'] === true,
-    timeoutMs,
-  });
+  return printOrFollow(client, accepted, v, timeoutMs, io);
 };

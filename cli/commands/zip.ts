@@ -2,7 +2,7 @@ import type { ZipRequest } from '../../client/types.js';
 import { CONNECTION_HELP, CONNECTION_OPTIONS, parseCommandArgs, secondsFlag } from '../args.js';
 import type { Command } from '../command.js';
 import { connect } from '../connect.js';
-import { followJob } from '../follow-job.js';
+import { printOrFollow } from '../follow-job.js';
 import { readUrls } from '../read-urls.js';
 import { UsageError } from '../usage.js';
 
@@ -102,13 +102,5 @@ export const zip: Command = async (args, io) => {
   const timeoutMs = secondsFlag(v.timeout, '--timeout', ZIP_HELP);
   const client = await connect(v, io, ZIP_HELP);
   const accepted = await client.zip(request, { idempotencyKey: v['idempotency-key'] });
-  if (!v.wait) {
-    io.out(v.json ? `${JSON.stringify(accepted, null, 2)}\n` : `${accepted.id}\n`);
-    return 0;
-  }
-  return followJob(client, accepted.id, io, {
-    json: v.json === true,
-    cancelOnInterrupt: v['cancel-on-interrupt'] === true,
-    timeoutMs,
-  });
+  return printOrFollow(client, accepted, v, timeoutMs, io);
 };
