@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFileServer, type FileServer } from '../../fixtures/file-server.js';
 import { startHarness, type Harness } from '../helpers/harness.js';
+import { until } from '../helpers/until.js';
 import { readZip } from '../helpers/zip-reader.js';
 
 let h: Harness;
@@ -62,8 +63,22 @@ describe('zip entry order', () => {
   });
 
   it('the default ("completion") writes the file that finished last at the end', async () => {
-    const urls = slowFirst('done', 6);
-    const job = await runZip({ filename: 'completion', urls });
+    // File 0 is held until the other five are in the archive (the job's filesDone says so): it is last for sure.
+    let release: (() => void) | undefined;
+    files.route('/done/0', (_req, res) => {
+      release = () => res.writeHead(200, { 'content-type': 'text/plain' }).end('file 0 of done\n');
+    });
+    for (let i = 1; i < 6; i++) files.file(`/done/${i}`, `file ${i} of done\n`, 'text/plain');
+    const urls = Array.from({ length: 6 }, (_, i) => files.url(`/done/${i}`));
+    const res = await h.request('POST', '/v1/zips', { body: { filename: 'completion', urls } });
+    expect(res.status, JSON.stringify(res.body)).toBe(202);
+    await until(async () => {
+      const progress = (await h.queues.zip.getJob(res.body.id))?.progress as { filesDone?: number } | undefined;
+      return release !== undefined && progress?.filesDone === 5;
+    }, 'the other five entries to be written');
+    release!();
+    const job = await h.waitForJob(res.body.id);
+    expect(job.state, JSON.stringify(job.error)).toBe('completed');
     const entries = await readZip((await h.download(job.result.downloadUrl)).body);
     expect(entries).toHaveLength(6);
     expect(entries.at(-1)!.name).toBe('0.txt');
