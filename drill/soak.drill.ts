@@ -23,7 +23,8 @@ export async function soak(): Promise<DrillResult> {
   const fleet = await startFleet({
     workers: 2,
     env: {
-      WORKER_LOCK_DURATION_MS: '3000',
+      // Short enough that a killed worker's job is taken over within seconds, long enough for a loaded box to renew.
+      WORKER_LOCK_DURATION_MS: '6000',
       WORKER_STALLED_INTERVAL_MS: '1000',
       JOB_ATTEMPTS: '5',
       JOB_BACKOFF_MS: '500',
