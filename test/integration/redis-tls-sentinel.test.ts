@@ -4,6 +4,7 @@ import { startOwnTlsRedisSentinel, type OwnTlsRedisSentinel } from '../../fixtur
 import { makeTestCertificates, type TestCertificates } from '../../fixtures/redis-tls.js';
 import { solidPng } from '../../local/sample-files.js';
 import { startHarness, type Harness } from '../helpers/harness.js';
+import { until } from '../helpers/until.js';
 
 // A primary, a replica and three sentinels that all speak TLS only, with a throwaway CA's certificates.
 let certs: TestCertificates;
@@ -41,5 +42,19 @@ describe('ferry on Redis Sentinel over TLS', () => {
     expect((await h.download(job.result.downloadUrl)).status).toBe(200);
     const keys = await sentinel.primary.client.keys(`${h.config.QUEUE_PREFIX}:*`);
     expect(keys.some((k) => k.endsWith(`:${res.body.id}`))).toBe(true);
+  });
+
+  it('fails over over TLS: the sentinels promote the replica, and the next job runs on it', async () => {
+    const promoted = await sentinel.failover();
+    expect(promoted).toBe(`127.0.0.1:${sentinel.replica.port}`);
+    // The API answers 503 until its connection has found the new primary.
+    const res = (await until(async () => {
+      const r = await h.request('POST', '/v1/zips', { body: { filename: 'after', urls: [files.url('/s/a.png')] } });
+      return r.status === 202 ? r : undefined;
+    }, 'the API on the new primary'))!;
+    const job = await h.waitForJob(res.body.id);
+    expect(job.state, JSON.stringify(job)).toBe('completed');
+    const readyz = await h.request('GET', '/readyz', { key: null });
+    expect(readyz.body.redis).toMatchObject({ topology: 'sentinel', primaries: [promoted] });
   });
 });
