@@ -62,6 +62,11 @@ export const configSchema = z.object({
   REDIS_PASSWORD: optionalString,
   /** TLS to the Redis servers (and to the sentinels); `rediss://` in REDIS_URL says the same. */
   REDIS_TLS: bool(false),
+  /** PEM file of the CA(s) the Redis servers' and sentinels' certificates are checked against (not Node's store). */
+  REDIS_TLS_CA_FILE: optionalString,
+  /** PEM client certificate and its key, for servers that ask for one (`tls-auth-clients yes`); both or neither. */
+  REDIS_TLS_CERT_FILE: optionalString,
+  REDIS_TLS_KEY_FILE: optionalString,
   /** The sentinels' own ACL user and password (`requirepass` of sentinel.conf), when they have one. */
   REDIS_SENTINEL_USERNAME: optionalString,
   REDIS_SENTINEL_PASSWORD: optionalString,
@@ -210,6 +215,15 @@ export interface LoadConfigOptions {
   overrides?: Record<string, string>;
 }
 
+/** Whether ferry talks TLS to Redis: REDIS_TLS, or a `rediss://` REDIS_URL where that URL is used (no cluster, no sentinels). */
+export function redisTlsOn(
+  config: Pick<Config, 'REDIS_TLS' | 'REDIS_URL' | 'REDIS_CLUSTER_NODES' | 'REDIS_SENTINELS'>,
+): boolean {
+  if (config.REDIS_TLS) return true;
+  const urlUsed = config.REDIS_CLUSTER_NODES.length === 0 && config.REDIS_SENTINELS.length === 0;
+  return urlUsed && /^rediss:\/\//i.test(config.REDIS_URL);
+}
+
 /** Parses the environment once; throws ConfigError naming every variable that is wrong. */
 export function loadConfig(
   env: Record<string, string | undefined> = process.env,
@@ -246,6 +260,20 @@ export function loadConfig(
   }
   if (config.REDIS_SENTINELS.length > 0 && config.REDIS_SENTINEL_NAME === undefined) {
     throw new ConfigError('Invalid configuration:\n  REDIS_SENTINEL_NAME: required with REDIS_SENTINELS');
+  }
+  if ((config.REDIS_TLS_CERT_FILE === undefined) !== (config.REDIS_TLS_KEY_FILE === undefined)) {
+    const missing = config.REDIS_TLS_CERT_FILE === undefined ? 'REDIS_TLS_CERT_FILE' : 'REDIS_TLS_KEY_FILE';
+    throw new ConfigError(
+      `Invalid configuration:\n  ${missing}: REDIS_TLS_CERT_FILE and REDIS_TLS_KEY_FILE go together`,
+    );
+  }
+  const tlsFile = ['REDIS_TLS_CA_FILE', 'REDIS_TLS_CERT_FILE', 'REDIS_TLS_KEY_FILE'] as const;
+  const setTlsFile = tlsFile.find((name) => config[name] !== undefined);
+  if (setTlsFile !== undefined && !redisTlsOn(config)) {
+    // Otherwise the file would be ignored and the connection made in plain text.
+    throw new ConfigError(
+      `Invalid configuration:\n  ${setTlsFile}: needs TLS on (REDIS_TLS=true, or a rediss:// REDIS_URL without a cluster or sentinels)`,
+    );
   }
   if (config.ZIP_DEFAULT_EXPIRES_IN > config.ZIP_MAX_EXPIRES_IN) {
     throw new ConfigError('Invalid configuration:\n  ZIP_DEFAULT_EXPIRES_IN: must not exceed ZIP_MAX_EXPIRES_IN');

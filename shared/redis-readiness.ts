@@ -47,14 +47,26 @@ const addressOf = (server: Redis) =>
 /**
  * Probes Redis for /readyz: resolves with the report when the primaries answer (and the cluster is ok), throws
  * {@link RedisNotReadyError} with the report otherwise. A wrong `maxmemory-policy` or no AOF is a warning only.
+ * Where no primary answers, the message ends with `lastConnectionError` (why the connection fails), if any.
  */
-export async function probeRedis(client: RedisClient, topology: RedisTopology['kind']): Promise<RedisReport> {
+export async function probeRedis(
+  client: RedisClient,
+  topology: RedisTopology['kind'],
+  lastConnectionError: () => Error | undefined = () => undefined,
+): Promise<RedisReport> {
+  const why = (message: string) => {
+    const last = lastConnectionError();
+    return last ? `${message} (last connection error: ${last.message || last.name})` : message;
+  };
   try {
     return await probe(client, topology);
   } catch (err) {
-    if (err instanceof RedisNotReadyError) throw err;
+    if (err instanceof RedisNotReadyError) {
+      if (err.details.primaryReachable) throw err;
+      throw new RedisNotReadyError(why(err.message), err.details);
+    }
     const message = (err as Error).message || (err as Error).name;
-    throw new RedisNotReadyError(message, {
+    throw new RedisNotReadyError(why(message), {
       topology,
       primaryReachable: false,
       primaries: [],

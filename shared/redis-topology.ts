@@ -1,5 +1,7 @@
+import { readFileSync } from 'node:fs';
 import { Cluster, Redis, type ClusterOptions, type RedisOptions } from 'ioredis';
 import type { Config } from './config.js';
+import { ConfigError } from './errors/app-error.js';
 
 /** Any Redis connection ferry makes: one server (standalone or Sentinel's primary) or a whole cluster. */
 export type RedisClient = Redis | Cluster;
@@ -9,10 +11,20 @@ export interface HostPort {
   port: number;
 }
 
+/** PEM contents of REDIS_TLS_CA_FILE, REDIS_TLS_CERT_FILE and REDIS_TLS_KEY_FILE (Node `tls.connect` options). */
+export interface TlsFiles {
+  ca?: string;
+  cert?: string;
+  key?: string;
+}
+
 interface Auth {
   username?: string;
   password?: string;
+  /** REDIS_TLS (a `rediss://` REDIS_URL turns TLS on by itself, in ioredis). */
   tls: boolean;
+  /** Set when any of the TLS files is: TLS is on then (loadConfig refuses the files otherwise). */
+  tlsFiles?: TlsFiles;
 }
 
 /** Where ferry's Redis is and how to log in, read once from config: every connection is built from it. */
@@ -44,13 +56,42 @@ function hostPort(s: string): HostPort {
   return { host: s.slice(0, at).replace(/^\[|\]$/g, ''), port: Number(s.slice(at + 1)) };
 }
 
-/** The topology the config describes: REDIS_CLUSTER_NODES or REDIS_SENTINELS win over REDIS_URL. */
+const PEM = /-----BEGIN [A-Z0-9 ]+-----/;
+
+/** One PEM file, read at start: a path that cannot be read, or holds no PEM block, stops start-up naming `variable`. */
+function readPem(variable: string, path: string): string {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    throw new ConfigError(`Invalid configuration:\n  ${variable}: cannot read ${path}: ${(err as Error).message}`);
+  }
+  if (!PEM.test(text)) throw new ConfigError(`Invalid configuration:\n  ${variable}: ${path} holds no PEM block`);
+  return text;
+}
+
+function tlsFiles(config: Config): TlsFiles | undefined {
+  const files: TlsFiles = {};
+  if (config.REDIS_TLS_CA_FILE !== undefined) files.ca = readPem('REDIS_TLS_CA_FILE', config.REDIS_TLS_CA_FILE);
+  if (config.REDIS_TLS_CERT_FILE !== undefined) {
+    files.cert = readPem('REDIS_TLS_CERT_FILE', config.REDIS_TLS_CERT_FILE);
+  }
+  if (config.REDIS_TLS_KEY_FILE !== undefined) files.key = readPem('REDIS_TLS_KEY_FILE', config.REDIS_TLS_KEY_FILE);
+  return Object.keys(files).length > 0 ? files : undefined;
+}
+
+/**
+ * The topology the config describes: REDIS_CLUSTER_NODES or REDIS_SENTINELS win over REDIS_URL. Reads the TLS
+ * files (once: call it at start, and build every connection from its result).
+ */
 export function redisTopology(config: Config): RedisTopology {
   const auth: Auth = {
     username: config.REDIS_USERNAME,
     password: config.REDIS_PASSWORD,
     tls: config.REDIS_TLS,
   };
+  const files = tlsFiles(config);
+  if (files) auth.tlsFiles = files;
   if (config.REDIS_CLUSTER_NODES.length > 0) {
     return { kind: 'cluster', nodes: config.REDIS_CLUSTER_NODES.map(hostPort), ...auth };
   }
@@ -81,7 +122,8 @@ function serverOptions(t: RedisTopology, name: string, o: RedisConnectionOptions
   const options: RedisOptions = { connectionName: name, lazyConnect: false };
   if (t.username !== undefined) options.username = t.username;
   if (t.password !== undefined) options.password = t.password;
-  if (t.tls) options.tls = {};
+  // A rediss:// URL with no files: ioredis turns TLS on itself (tls: true).
+  if (t.tls || t.tlsFiles) options.tls = { ...t.tlsFiles };
   if (o.role === 'api') {
     // Commands in flight when the connection drops fail with it instead of being kept for the next connection.
     options.maxRetriesPerRequest = 0;
@@ -115,7 +157,7 @@ export function connectRedis(t: RedisTopology, name: string, o: RedisConnectionO
         sentinelPassword: t.sentinelPassword,
         // REDIS_TLS: TLS to the primary the sentinels name (tls + this flag) and to the sentinels (sentinelTLS).
         enableTLSForSentinelMode: t.tls,
-        ...(t.tls ? { sentinelTLS: {} } : {}),
+        ...(t.tls ? { sentinelTLS: { ...t.tlsFiles } } : {}),
         // Asks the sentinels again at once when they announce a new primary, rather than at the next error.
         failoverDetector: true,
       });

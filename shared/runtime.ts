@@ -48,7 +48,16 @@ export function createClients(
     role: redisRole,
     commandTimeoutMs: config.API_REDIS_TIMEOUT_MS,
   });
-  if (onRedisError) redis.on('error', onRedisError);
+  // The last connection error (a refused TLS handshake, a wrong password) until the connection is ready again:
+  // /readyz says it. Only beside the caller's own listener: a listener of ours alone would hide ioredis's output.
+  let lastRedisError: Error | undefined;
+  if (onRedisError) {
+    redis.on('error', (err: Error) => {
+      lastRedisError = err;
+      onRedisError(err);
+    });
+    redis.on('ready', () => (lastRedisError = undefined));
+  }
   const { client: s3, presignClient } = createS3Clients(config, credentials);
   const store = new S3ObjectStore(s3, config.S3_BUCKET, {
     presignClient,
@@ -69,7 +78,7 @@ export function createClients(
     dynamo,
     index,
     readiness: {
-      redis: () => probeRedis(redis, topology.kind),
+      redis: () => probeRedis(redis, topology.kind, () => lastRedisError),
       s3: () => store.ping(),
       dynamodb: () => index.ping(),
     },
