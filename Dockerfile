@@ -1,7 +1,7 @@
 # ferry: one image for both processes.
-#   API (default):  docker run ferry
-#   worker:         docker run ferry node dist/worker/main.js   (compose: `command:`)
-#   operator CLI:   docker run ferry node dist/cli/ferry.js help
+#   API (default):  docker run ferry:local
+#   worker:         docker run ferry:local node dist/worker/main.js   (compose: `command:`)
+#   operator CLI:   docker run ferry:local node dist/cli/ferry.js help
 
 # ---- build: compile TypeScript to dist/ ----
 FROM node:24-bookworm-slim AS build
