@@ -103,3 +103,14 @@ it('the compiled API and worker, configured only by the printed lines, zip a sam
   expect((await readZip(archive)).map((e) => e.name)).toEqual(['red.png']);
   await rm(tempDir, { recursive: true, force: true });
 });
+
+it('the compiled media process starts on the printed lines and answers its health check', async () => {
+  const mediaPort = await freePort();
+  const env = { PATH: process.env.PATH ?? '', ...printed, HOST: '127.0.0.1', MEDIA_PORT: String(mediaPort) };
+  children.push(spawnTs('media', 'dist/media/server.js', { env }));
+  const health = await until(
+    async () => (await fetch(`http://127.0.0.1:${mediaPort}/healthz`).catch(() => undefined))?.ok,
+    'the media process to answer /healthz',
+  );
+  expect(health).toBe(true);
+});
