@@ -1,7 +1,7 @@
 # ferry: one image for both processes.
-#   API (default):  docker run ferry
-#   worker:         docker run ferry node dist/worker/main.js   (compose: `command:`)
-#   operator CLI:   docker run ferry node dist/cli/ferry.js help
+#   API (default):  docker run ferry:local
+#   worker:         docker run ferry:local node dist/worker/main.js   (compose: `command:`)
+#   operator CLI:   docker run ferry:local node dist/cli/ferry.js help
 
 # ---- build: compile TypeScript to dist/ ----
 FROM node:24-bookworm-slim AS build
@@ -33,7 +33,9 @@ COPY --from=build /app/dist/worker ./dist/worker
 COPY --from=build /app/dist/media ./dist/media
 COPY --from=build /app/dist/cli ./dist/cli
 COPY --from=build /app/dist/shared ./dist/shared
-# The image's unprivileged user; downloads wait their turn in TEMP_DIR (default: the OS temp dir, /tmp).
+# The image's unprivileged user; downloads wait their turn in TEMP_DIR (default: the OS temp dir, /tmp). The
+# folder below belongs to it, so a volume mounted there (compose's worker-tmp) is writable by it too.
+RUN mkdir -p /var/lib/ferry/tmp && chown node:node /var/lib/ferry/tmp
 USER node
 EXPOSE 3000
 CMD ["node", "dist/api/server.js"]

@@ -6,6 +6,7 @@ import { closeQueues, createQueues, logQueueErrors } from '../shared/queues.js';
 import { RateLimitedLog } from '../shared/rate-limited-log.js';
 import { createClients } from '../shared/runtime.js';
 import { onShutdownSignal } from '../shared/shutdown.js';
+import { logStartupChecks } from '../shared/startup-checks.js';
 import { loadTenants } from '../shared/tenants.js';
 import { createApp } from './app.js';
 import { createApiDeps } from './deps.js';
@@ -26,6 +27,7 @@ async function main(): Promise<void> {
   const deps = createApiDeps({ config, clients, queues, tenants, logger });
   const http = await listen(createApp(deps), config.PORT, config.HOST, httpTimeouts(config));
   logger.info({ port: config.PORT }, 'api listening');
+  logStartupChecks(clients, config, logger);
   onShutdownSignal(logger, async () => {
     // Closing the job events first ends the open SSE streams, so the server's close does not wait on them.
     await deps.jobEvents.close();

@@ -15,8 +15,9 @@ Operators (edit files and storage; no API needed):
   tenants add|list|rotate-key|remove   Edit the tenants file (FERRY_TENANTS_FILE or --file).
   hash-key <key>     Print the SHA-256 hex of an API key: what a tenant's "apiKeys" holds.
   new-key            Print a new API key, its SHA-256 hex and a new webhook secret.
-  setup              Create the DynamoDB media table if missing, check that the bucket is reachable and
-                     apply its lifecycle rule (reads the same environment as the service).
+  setup [--create-bucket]   Create the DynamoDB media table if missing, check that the bucket is reachable
+                     (--create-bucket: create it) and apply its lifecycle rule, check Redis's settings
+                     (reads the same environment as the service).
   help [command]     Print this text, or a command's.
 
 Connection: --url and --key, else FERRY_URL and FERRY_API_KEY, else the profile file

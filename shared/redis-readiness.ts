@@ -111,12 +111,12 @@ async function probe(client: RedisClient, topology: RedisTopology['kind']): Prom
   };
   if (policies.some((p) => p !== 'noeviction')) {
     report.warnings.push(
-      `maxmemory-policy is ${report.maxmemoryPolicy}: BullMQ needs noeviction (keys may be evicted)`,
+      `maxmemory-policy is ${report.maxmemoryPolicy}: BullMQ needs noeviction (keys may be evicted); run CONFIG SET maxmemory-policy noeviction (and set it in redis.conf, or your provider's parameter group)`,
     );
   }
   if (aofs.some((a) => a !== 'yes')) {
     report.warnings.push(
-      `appendonly is ${report.appendonly}: jobs accepted since the last snapshot are lost on a crash`,
+      `appendonly is ${report.appendonly}: jobs accepted since the last snapshot are lost on a crash; run CONFIG SET appendonly yes (and set it in redis.conf)`,
     );
   }
   if (clusterState !== undefined && clusterState !== 'ok') {

@@ -5,6 +5,7 @@ import { createLogger } from '../shared/logger.js';
 import { RateLimitedLog } from '../shared/rate-limited-log.js';
 import { createClients } from '../shared/runtime.js';
 import { onShutdownSignal } from '../shared/shutdown.js';
+import { logStartupChecks } from '../shared/startup-checks.js';
 import { lifecycleRules } from '../shared/storage/lifecycle.js';
 import { loadTenants } from '../shared/tenants.js';
 import { startWorkers } from './workers.js';
@@ -23,6 +24,7 @@ async function main(): Promise<void> {
   // shutdown): without a listener of its own, ioredis prints "[ioredis] Unhandled error event" on stderr.
   const redisErrors = new RateLimitedLog(logger, 'Redis connection error');
   clients.redis.on('error', (err: Error) => redisErrors.error(err));
+  logStartupChecks(clients, config, logger);
   if (config.S3_MANAGE_LIFECYCLE) {
     const applied = await clients.store.applyLifecycle(lifecycleRules(config));
     logger.info(

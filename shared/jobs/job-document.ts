@@ -61,6 +61,14 @@ export const jobDocumentSchema = z
       .optional()
       .meta({ description: 'Once completed: what the job made (see each job kind’s result).' }),
     error: z.object({ code: z.string(), message: z.string() }).optional().meta({ description: 'Once failed: why.' }),
+    lastError: z
+      .object({ code: z.string(), message: z.string() })
+      .optional()
+      .meta({
+        description:
+          'While `queued` or `active` after a failed attempt (waiting to retry, or retrying): why the last attempt ' +
+          'failed. Gone once the job completes; a failed job shows `error` instead.',
+      }),
     webhook: webhookViewSchema
       .optional()
       .meta({ description: 'Only for a job created with a webhook: where its delivery stands.' }),
@@ -135,6 +143,11 @@ export async function buildJobDocument(
   };
   if (state === 'completed') doc.result = await presentResult(type, job.returnvalue, store, now);
   if (failure) doc.error = failure;
+  // BullMQ keeps the failed attempt's reason on the job while it waits in `delayed` for its next attempt.
+  if ((state === 'queued' || state === 'active') && job.attemptsMade > 0) {
+    const last = parseFailure(job.failedReason);
+    if (last) doc.lastError = last;
+  }
   return doc;
 }
 
