@@ -1,19 +1,19 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFileServer, type FileServer } from '../../fixtures/file-server.js';
-import { startOwnTlsRedisCluster, type OwnTlsRedisCluster } from '../../fixtures/redis-tls-cluster.js';
-import { makeTestCertificates, type TestCertificates } from '../../fixtures/redis-tls.js';
+import { startOwnRedisCluster, type OwnRedisCluster } from '../../fixtures/redis-cluster.js';
+import { makeTestCertificates, type OwnTlsRedis, type TestCertificates } from '../../fixtures/redis-tls.js';
 import { solidPng } from '../../local/sample-files.js';
 import { startHarness, type Harness } from '../helpers/harness.js';
 
 // A 3-master Redis Cluster that speaks TLS only (clients and bus), with a throwaway CA's certificates.
 let certs: TestCertificates;
-let cluster: OwnTlsRedisCluster;
+let cluster: OwnRedisCluster<OwnTlsRedis>;
 let files: FileServer;
 let h: Harness;
 
 beforeAll(async () => {
   certs = await makeTestCertificates();
-  cluster = await startOwnTlsRedisCluster(certs);
+  cluster = await startOwnRedisCluster(3, certs);
   files = await startFileServer();
   h = await startHarness({ redis: cluster.env });
 }, 60_000);

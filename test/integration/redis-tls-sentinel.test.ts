@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFileServer, type FileServer } from '../../fixtures/file-server.js';
-import { startOwnTlsRedisSentinel, type OwnTlsRedisSentinel } from '../../fixtures/redis-tls-sentinel.js';
+import { startOwnRedisSentinel, type OwnRedisSentinel } from '../../fixtures/redis-sentinel.js';
 import { makeTestCertificates, type TestCertificates } from '../../fixtures/redis-tls.js';
 import { solidPng } from '../../local/sample-files.js';
 import { startHarness, type Harness } from '../helpers/harness.js';
@@ -8,13 +8,13 @@ import { until } from '../helpers/until.js';
 
 // A primary, a replica and three sentinels that all speak TLS only, with a throwaway CA's certificates.
 let certs: TestCertificates;
-let sentinel: OwnTlsRedisSentinel;
+let sentinel: OwnRedisSentinel;
 let files: FileServer;
 let h: Harness;
 
 beforeAll(async () => {
   certs = await makeTestCertificates();
-  sentinel = await startOwnTlsRedisSentinel(certs);
+  sentinel = await startOwnRedisSentinel(certs);
   files = await startFileServer();
   h = await startHarness({ redis: sentinel.env });
 }, 60_000);
