@@ -2,11 +2,11 @@ import { randomUUID } from 'node:crypto';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { ListMultipartUploadsCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { spawnTs, type TsChild } from '../fixtures/child-process.js';
 import { compileOnce } from '../fixtures/compile-once.js';
 import { freePort } from '../fixtures/free-port.js';
+import { until } from '../fixtures/until.js';
 import { LOCAL_CREDENTIALS, startLocalStack, type LocalStack } from '../local/stack.js';
 import { loadConfig, type Config } from '../shared/config.js';
 import { allQueues, closeQueues, createQueues, type FerryQueues } from '../shared/queues.js';
@@ -97,10 +97,18 @@ export async function startFleet(o: FleetOptions): Promise<Fleet> {
     const before = await queues.zip.getWorkersCount();
     const worker = spawnTs(`worker-${workers.length + 1}`, 'dist/worker/main.js', { env: childEnv });
     workers.push(worker);
-    await until(`worker-${workers.length} registered`, async () => (await queues.zip.getWorkersCount()) > before);
+    await until(
+      async () => (await queues.zip.getWorkersCount()) > before,
+      `worker-${workers.length} registered`,
+      60_000,
+    );
     return worker;
   };
-  await until('the API is ready', async () => (await fetch(`${baseUrl}/readyz`).catch(() => undefined))?.ok === true);
+  await until(
+    async () => (await fetch(`${baseUrl}/readyz`).catch(() => undefined))?.ok === true,
+    'the API is ready',
+    60_000,
+  );
   for (let i = 0; i < o.workers; i++) await startWorker();
   return {
     baseUrl,
@@ -158,13 +166,4 @@ export async function startFleet(o: FleetOptions): Promise<Fleet> {
       await rm(tempDir, { recursive: true, force: true });
     },
   };
-}
-
-/** Polls `check` until it holds; throws after `timeoutMs`. */
-export async function until(what: string, check: () => Promise<boolean>, timeoutMs = 60_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`${what}: not within ${timeoutMs} ms`);
-    await sleep(100);
-  }
 }

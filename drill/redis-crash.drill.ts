@@ -1,8 +1,9 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { startFileServer } from '../fixtures/file-server.js';
 import { startOwnRedis } from '../fixtures/redis-server.js';
+import { until } from '../fixtures/until.js';
 import type { DrillResult } from './drill.js';
-import { startFleet, until } from './fleet.js';
+import { startFleet } from './fleet.js';
 import { percentile } from './latency.js';
 
 const PUMP_MS = 8000;
@@ -69,8 +70,8 @@ export async function redisCrash(): Promise<DrillResult> {
     await Promise.all([...posts, crash]);
     const states = async () => Promise.all(accepted.map((id) => fleet.queues.zip.getJobState(id)));
     await until(
-      'every accepted job has finished',
       async () => (await states()).every((s) => s === 'completed' || s === 'failed' || s === 'unknown'),
+      'every accepted job has finished',
       120_000,
     );
     const final = await states();

@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { startFileServer } from '../fixtures/file-server.js';
 import { startOutageProxy } from '../fixtures/outage-proxy.js';
+import { until } from '../fixtures/until.js';
 import type { DrillResult } from './drill.js';
-import { startFleet, until } from './fleet.js';
+import { startFleet } from './fleet.js';
 import { sampleLatency } from './latency.js';
 
 const JOBS = 6;
@@ -51,13 +52,13 @@ export async function s3Outage(): Promise<DrillResult> {
       if (status !== 202) throw new Error(`POST /v1/zips: ${status} ${JSON.stringify(body)}`);
       ids.push(body.id as string);
     }
-    await until('every job has a multipart upload open', async () => (await fleet.openUploads()) >= JOBS, 60_000);
+    await until(async () => (await fleet.openUploads()) >= JOBS, 'every job has a multipart upload open', 60_000);
     const cutAt = Date.now();
     s3.cut();
     const states = () => Promise.all(ids.map((id) => fleet.queues.zip.getJobState(id)));
     await until(
-      'every job has failed all its attempts',
       async () => (await states()).every((s) => s === 'completed' || s === 'failed'),
+      'every job has failed all its attempts',
       120_000,
     );
     const outageS = (Date.now() - cutAt) / 1000;
@@ -70,7 +71,7 @@ export async function s3Outage(): Promise<DrillResult> {
       codes.set(code, (codes.get(code) ?? 0) + 1);
     }
     const janitorStart = Date.now();
-    await until('the janitor has aborted the left-over uploads', async () => (await fleet.openUploads()) === 0, 90_000)
+    await until(async () => (await fleet.openUploads()) === 0, 'the janitor has aborted the left-over uploads', 90_000)
       // Reported below as uploads left.
       .catch(() => undefined);
     const janitorS = (Date.now() - janitorStart) / 1000;
@@ -78,8 +79,10 @@ export async function s3Outage(): Promise<DrillResult> {
 
     const after = await fleet.post('/v1/zips', { filename: 'after', urls: [files.url('/after.txt')] });
     const afterId = after.body.id as string;
-    await until('the job after the outage has finished', async () =>
-      ['completed', 'failed'].includes(await fleet.queues.zip.getJobState(afterId)),
+    await until(
+      async () => ['completed', 'failed'].includes(await fleet.queues.zip.getJobState(afterId)),
+      'the job after the outage has finished',
+      60_000,
     );
     const afterState = await fleet.queues.zip.getJobState(afterId);
     const archives = await fleet.archivesPerJob();

@@ -1,6 +1,7 @@
 import { startFileServer } from '../fixtures/file-server.js';
+import { until } from '../fixtures/until.js';
 import type { DrillResult } from './drill.js';
-import { startFleet, until } from './fleet.js';
+import { startFleet } from './fleet.js';
 
 const SHUTDOWN_TIMEOUT_MS = 3000;
 const CHUNKS = 80;
@@ -18,8 +19,8 @@ export async function sigtermMidJob(): Promise<DrillResult> {
   try {
     const post = await fleet.post('/v1/zips', { filename: 'slow', urls: [files.url('/slow.bin')] });
     const id = post.body.id as string;
-    await until('the job is running', async () => (await fleet.queues.zip.getJobState(id)) === 'active');
-    await until('the download has started', () => Promise.resolve(files.hits('/slow.bin') > 0));
+    await until(async () => (await fleet.queues.zip.getJobState(id)) === 'active', 'the job is running', 60_000);
+    await until(() => Promise.resolve(files.hits('/slow.bin') > 0), 'the download has started', 60_000);
     const second = await fleet.startWorker();
     const first = fleet.workers[0]!;
     const signalled = Date.now();
@@ -27,8 +28,8 @@ export async function sigtermMidJob(): Promise<DrillResult> {
     const exit = await first.exited;
     const exitMs = Date.now() - signalled;
     await until(
-      'the job has finished',
       async () => ['completed', 'failed'].includes(await fleet.queues.zip.getJobState(id)),
+      'the job has finished',
       120_000,
     );
     const state = await fleet.queues.zip.getJobState(id);

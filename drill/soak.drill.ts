@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { startFileServer } from '../fixtures/file-server.js';
+import { until } from '../fixtures/until.js';
 import type { DrillResult } from './drill.js';
-import { startFleet, until } from './fleet.js';
+import { startFleet } from './fleet.js';
 import { sampleLatency } from './latency.js';
 
 const JOBS = 40;
@@ -54,15 +55,16 @@ export async function soak(): Promise<DrillResult> {
       if (active > 0) killedMidJob++;
       // Its connections must be gone before a replacement is counted in.
       await until(
-        'the killed worker has left Redis',
         async () => (await fleet.queues.zip.getWorkersCount()) < registered,
+        'the killed worker has left Redis',
+        60_000,
       );
       await fleet.startWorker();
     }
     const states = () => Promise.all(ids.map((id) => fleet.queues.zip.getJobState(id)));
     await until(
-      'every job has finished',
       async () => (await states()).every((s) => s === 'completed' || s === 'failed' || s === 'unknown'),
+      'every job has finished',
       240_000,
     ).catch(() => undefined);
     await health.stop();

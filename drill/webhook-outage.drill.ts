@@ -1,10 +1,11 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { startFileServer } from '../fixtures/file-server.js';
 import { startOutageProxy } from '../fixtures/outage-proxy.js';
+import { until } from '../fixtures/until.js';
 import { generateWebhookSecret } from '../shared/tenants.js';
 import { verifyWebhook } from '../shared/webhooks.js';
 import type { DrillResult } from './drill.js';
-import { startFleet, until } from './fleet.js';
+import { startFleet } from './fleet.js';
 
 interface Delivery {
   headers: IncomingHttpHeaders;
@@ -88,8 +89,11 @@ export async function webhookOutage(): Promise<DrillResult> {
     }
     const docs = () => Promise.all(jobs.map((j) => fleet.job(j.id)));
     const cancelled = jobs.filter((j) => j.expect === 'cancelled');
-    await until('the jobs to cancel are running', async () =>
-      (await Promise.all(cancelled.map((j) => fleet.queues.zip.getJobState(j.id)))).every((s) => s === 'active'),
+    await until(
+      async () =>
+        (await Promise.all(cancelled.map((j) => fleet.queues.zip.getJobState(j.id)))).every((s) => s === 'active'),
+      'the jobs to cancel are running',
+      60_000,
     );
     for (const j of cancelled) {
       const res = await fetch(`${fleet.baseUrl}/v1/jobs/${j.id}`, {
@@ -99,13 +103,15 @@ export async function webhookOutage(): Promise<DrillResult> {
       if (res.status !== 202) throw new Error(`DELETE ${j.id}: ${res.status} ${await res.text()}`);
     }
     const webhookOf = (doc: Record<string, unknown>) => doc.webhook as { state: string; attempts: number };
-    await until('every delivery to A has failed at least once', async () =>
-      (await docs()).every((d, i) => jobs[i]!.receiver === 'B' || webhookOf(d).attempts >= 2),
+    await until(
+      async () => (await docs()).every((d, i) => jobs[i]!.receiver === 'B' || webhookOf(d).attempts >= 2),
+      'every delivery to A has failed at least once',
+      60_000,
     );
     a.restore();
     await until(
-      'every webhook state is terminal',
       async () => (await docs()).every((d) => TERMINAL_WEBHOOK.has(webhookOf(d).state)),
+      'every webhook state is terminal',
       120_000,
     ).catch(() => undefined);
     const final = await docs();

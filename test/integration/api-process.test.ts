@@ -2,9 +2,9 @@ import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { until } from '../../fixtures/until.js';
 import { LOCAL_CREDENTIALS, startLocalStack, type LocalStack } from '../../local/stack.js';
 import { hashApiKey } from '../../shared/tenants.js';
-import { until } from '../helpers/until.js';
 
 let stack: LocalStack;
 const bucket = `api-${randomUUID().slice(0, 8)}`;

@@ -2,9 +2,9 @@ import type { ServerResponse } from 'node:http';
 import { ListMultipartUploadsCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFileServer, type FileServer } from '../../fixtures/file-server.js';
+import { until } from '../../fixtures/until.js';
 import { solidPng } from '../../local/sample-files.js';
 import { KEY_B, startHarness, type Harness } from '../helpers/harness.js';
-import { until } from '../helpers/until.js';
 
 let h: Harness;
 let files: FileServer;

@@ -1,7 +1,7 @@
 import { request as httpRequest } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { until } from '../../fixtures/until.js';
 import { API_ONLY_KEY, startApiOnly, type ApiOnly, type LogLine } from '../helpers/api-only.js';
-import { until } from '../helpers/until.js';
 
 let api: ApiOnly;
 beforeAll(async () => {

@@ -2,8 +2,8 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
+import { until } from '../../fixtures/until.js';
 import { startDevProcess } from '../helpers/dev-process.js';
-import { until } from '../helpers/until.js';
 
 const cleanups: (() => Promise<unknown>)[] = [];
 afterAll(async () => {

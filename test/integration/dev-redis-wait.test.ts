@@ -1,8 +1,8 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../fixtures/free-port.js';
 import { startOwnRedis } from '../../fixtures/redis-server.js';
+import { until } from '../../fixtures/until.js';
 import { startDevProcess } from '../helpers/dev-process.js';
-import { until } from '../helpers/until.js';
 
 const cleanups: (() => Promise<unknown>)[] = [];
 afterAll(async () => {

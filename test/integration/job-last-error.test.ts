@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startFileServer, type FileServer } from '../../fixtures/file-server.js';
+import { until } from '../../fixtures/until.js';
 import { startHarness, type Harness } from '../helpers/harness.js';
-import { until } from '../helpers/until.js';
 
 // A backoff far longer than the test: the job sits in `delayed` until the test promotes it, so GET is read while
 // it waits for its next attempt, never racing the retry.

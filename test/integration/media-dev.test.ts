@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
+import { until } from '../../fixtures/until.js';
 import { startDevProcess } from '../helpers/dev-process.js';
 import { decode, get } from '../helpers/media.js';
-import { until } from '../helpers/until.js';
 
 const cleanups: (() => Promise<unknown>)[] = [];
 afterAll(async () => {

@@ -3,11 +3,11 @@ import { once } from 'node:events';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFileServer, type FileServer } from '../../fixtures/file-server.js';
 import { freePort } from '../../fixtures/free-port.js';
+import { until } from '../../fixtures/until.js';
 import { LOCAL_CREDENTIALS } from '../../local/stack.js';
 import { hashApiKey } from '../../shared/tenants.js';
 import { KEY_A, MEDIA_SECRET_A, startHarness, type Harness } from '../helpers/harness.js';
 import { decode, get, ingestFile, solid, variantUrl } from '../helpers/media.js';
-import { until } from '../helpers/until.js';
 
 let h: Harness;
 let files: FileServer;

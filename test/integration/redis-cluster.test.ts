@@ -2,10 +2,10 @@ import type { ServerResponse } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFileServer, type FileServer } from '../../fixtures/file-server.js';
 import { startOwnRedisCluster, type OwnRedisCluster } from '../../fixtures/redis-cluster.js';
+import { until } from '../../fixtures/until.js';
 import { solidPng } from '../../local/sample-files.js';
 import { verifyWebhook } from '../../shared/webhooks.js';
 import { KEY_A, KEY_B, startHarness, WEBHOOK_SECRET_A, type Harness } from '../helpers/harness.js';
-import { until } from '../helpers/until.js';
 import { readZip } from '../helpers/zip-reader.js';
 
 // One of each path on a real 3-master cluster: every key ferry and BullMQ write must share the prefix's slot

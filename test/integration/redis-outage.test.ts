@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startOwnRedis, type OwnRedis } from '../../fixtures/redis-server.js';
+import { until } from '../../fixtures/until.js';
 import { API_ONLY_KEY, startApiOnly, type ApiOnly } from '../helpers/api-only.js';
-import { until } from '../helpers/until.js';
 
 let redis: OwnRedis;
 let api: ApiOnly;

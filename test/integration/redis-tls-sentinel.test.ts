@@ -2,9 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFileServer, type FileServer } from '../../fixtures/file-server.js';
 import { startOwnRedisSentinel, type OwnRedisSentinel } from '../../fixtures/redis-sentinel.js';
 import { makeTestCertificates, type TestCertificates } from '../../fixtures/redis-tls.js';
+import { until } from '../../fixtures/until.js';
 import { solidPng } from '../../local/sample-files.js';
 import { startHarness, type Harness } from '../helpers/harness.js';
-import { until } from '../helpers/until.js';
 
 // A primary, a replica and three sentinels that all speak TLS only, with a throwaway CA's certificates.
 let certs: TestCertificates;

@@ -9,13 +9,13 @@ import {
   type OwnTlsRedis,
   type TestCertificates,
 } from '../../fixtures/redis-tls.js';
+import { until } from '../../fixtures/until.js';
 import { solidPng } from '../../local/sample-files.js';
 import { LOCAL_CREDENTIALS } from '../../local/stack.js';
 import { loadConfig } from '../../shared/config.js';
 import { connectRedis, redisTopology, type RedisClient } from '../../shared/redis-topology.js';
 import { hashApiKey } from '../../shared/tenants.js';
 import { startHarness, type Harness } from '../helpers/harness.js';
-import { until } from '../helpers/until.js';
 
 // Redis servers of the test's own that speak TLS only, with certificates of a throwaway CA: one that takes any
 // client, one that asks for a client certificate (`--tls-auth-clients yes`).

@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFileServer, type FileServer } from '../../fixtures/file-server.js';
 import { freePort } from '../../fixtures/free-port.js';
+import { until } from '../../fixtures/until.js';
 import { SmtpSink, type ReceivedMail } from '../../local/smtp-sink.js';
 import { mailDeliveryId } from '../../shared/jobs/mail-delivery.js';
 import { DISPLAY_NAME_A, startHarness, type Harness } from '../helpers/harness.js';
-import { until } from '../helpers/until.js';
 
 let h: Harness;
 let files: FileServer;

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { spawnTs, type TsChild } from '../../fixtures/child-process.js';
 import { compileOnce } from '../../fixtures/compile-once.js';
 import { freePort } from '../../fixtures/free-port.js';
-import { until } from '../helpers/until.js';
+import { until } from '../../fixtures/until.js';
 import { readZip } from '../helpers/zip-reader.js';
 
 const REQUIRED = [

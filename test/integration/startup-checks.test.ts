@@ -6,9 +6,9 @@ import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { spawnTs, type TsChild } from '../../fixtures/child-process.js';
 import { startOwnRedis } from '../../fixtures/redis-server.js';
+import { until } from '../../fixtures/until.js';
 import { LOCAL_CREDENTIALS, startLocalStack, type LocalStack } from '../../local/stack.js';
 import { hashApiKey } from '../../shared/tenants.js';
-import { until } from '../helpers/until.js';
 
 let stack: LocalStack;
 let tempDir: string;

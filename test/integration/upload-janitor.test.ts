@@ -1,9 +1,9 @@
 import { CreateMultipartUploadCommand, ListMultipartUploadsCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { until } from '../../fixtures/until.js';
 import { createLogger } from '../../shared/logger.js';
 import { UploadJanitor } from '../../worker/janitor/upload-janitor.js';
 import { startHarness, type Harness } from '../helpers/harness.js';
-import { until } from '../helpers/until.js';
 
 let h: Harness;
 

@@ -3,10 +3,10 @@ import type { ServerResponse } from 'node:http';
 import { ListMultipartUploadsCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFileServer, type FileServer } from '../../fixtures/file-server.js';
+import { until } from '../../fixtures/until.js';
 import { solidPng } from '../../local/sample-files.js';
 import { startChildWorker, type ChildWorker } from '../helpers/child-worker.js';
 import { startHarness, type Harness } from '../helpers/harness.js';
-import { until } from '../helpers/until.js';
 import { readZip } from '../helpers/zip-reader.js';
 
 const MiB = 1024 * 1024;

@@ -1,9 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startOwnRedis, type OwnRedis } from '../../fixtures/redis-server.js';
+import { until } from '../../fixtures/until.js';
 import { startLocalStack, type LocalStack } from '../../local/stack.js';
 import { startChildWorker, type ChildWorker } from '../helpers/child-worker.js';
-import { until } from '../helpers/until.js';
 
 let primary: OwnRedis;
 let replica: OwnRedis;
