@@ -10,15 +10,17 @@ export interface ChildWorker {
   exited: Promise<number | string | null>;
 }
 
-/** Runs `worker/main.ts` as a real separate process, so a test can SIGTERM or SIGKILL it. */
-export function startChildWorker(env: Record<string, string>): ChildWorker {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'worker/main.ts'], {
+/**
+ * Runs a ferry entry (`api/server.ts`, `worker/main.ts`) as a real separate process, configured by `env` alone
+ * (with the embedded stack's credentials), so a test can read its output, SIGTERM or SIGKILL it.
+ */
+export function startChildProcess(entry: string, env: Record<string, string>): ChildWorker {
+  const child = spawn(process.execPath, ['--import', 'tsx', entry], {
     env: {
       PATH: process.env.PATH ?? '',
       AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
       AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
       ...env,
-      LOG_LEVEL: 'info',
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -27,4 +29,9 @@ export function startChildWorker(env: Record<string, string>): ChildWorker {
   child.stderr.on('data', (d: Buffer) => (out += d.toString()));
   const exited = once(child, 'exit').then(([code, signal]) => (code ?? signal) as number | string | null);
   return { process: child, output: () => out, exited };
+}
+
+/** Runs `worker/main.ts` as a real separate process (info-level logs), so a test can SIGTERM or SIGKILL it. */
+export function startChildWorker(env: Record<string, string>): ChildWorker {
+  return startChildProcess('worker/main.ts', { ...env, LOG_LEVEL: 'info' });
 }

@@ -1,10 +1,9 @@
-import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { once } from 'node:events';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { until } from '../../fixtures/until.js';
-import { LOCAL_CREDENTIALS, startLocalStack, type LocalStack } from '../../local/stack.js';
+import { startLocalStack, type LocalStack } from '../../local/stack.js';
 import { hashApiKey } from '../../shared/tenants.js';
+import { startChildProcess } from '../helpers/child-worker.js';
 
 let stack: LocalStack;
 const bucket = `api-${randomUUID().slice(0, 8)}`;
@@ -17,25 +16,14 @@ afterAll(async () => {
 
 /** Runs api/server.ts as the production entry would run: its own process, configured by environment only. */
 function startApi(env: Record<string, string>) {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'api/server.ts'], {
-    env: {
-      PATH: process.env.PATH ?? '',
-      AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
-      AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
-      REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
-      QUEUE_PREFIX: `test-${randomUUID()}`,
-      HOST: '127.0.0.1',
-      S3_BUCKET: bucket,
-      ...stack.env,
-      ...env,
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
+  return startChildProcess('api/server.ts', {
+    REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
+    QUEUE_PREFIX: `test-${randomUUID()}`,
+    HOST: '127.0.0.1',
+    S3_BUCKET: bucket,
+    ...stack.env,
+    ...env,
   });
-  let out = '';
-  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-  child.stderr.on('data', (d: Buffer) => (out += d.toString()));
-  const exited = once(child, 'exit').then(([code, signal]) => (code ?? signal) as number | string);
-  return { child, output: () => out, exited };
 }
 
 describe('the API process', () => {
@@ -64,7 +52,7 @@ describe('the API process', () => {
       headers: { authorization: 'Bearer k' },
     });
     expect(res.status).toBe(404);
-    api.child.kill('SIGTERM');
+    api.process.kill('SIGTERM');
     expect(await api.exited).toBe(0);
     expect(api.output()).toContain('shutting down');
   });

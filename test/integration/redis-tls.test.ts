@@ -1,5 +1,3 @@
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFileServer, type FileServer } from '../../fixtures/file-server.js';
 import { freePort } from '../../fixtures/free-port.js';
@@ -11,10 +9,10 @@ import {
 } from '../../fixtures/redis-tls.js';
 import { until } from '../../fixtures/until.js';
 import { solidPng } from '../../local/sample-files.js';
-import { LOCAL_CREDENTIALS } from '../../local/stack.js';
 import { loadConfig } from '../../shared/config.js';
 import { connectRedis, redisTopology, type RedisClient } from '../../shared/redis-topology.js';
 import { hashApiKey } from '../../shared/tenants.js';
+import { startChildProcess } from '../helpers/child-worker.js';
 import { startHarness, type Harness } from '../helpers/harness.js';
 
 // Redis servers of the test's own that speak TLS only, with certificates of a throwaway CA: one that takes any
@@ -99,26 +97,15 @@ describe('ferry on Redis over TLS', () => {
 
 /** Runs api/server.ts in a process of its own, configured by environment only (as in production). */
 function startApiProcess(env: Record<string, string>) {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'api/server.ts'], {
-    env: {
-      PATH: process.env.PATH ?? '',
-      AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
-      AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
-      HOST: '127.0.0.1',
-      LOG_LEVEL: 'warn',
-      FERRY_TENANTS: JSON.stringify([{ id: 'acme', apiKeys: [hashApiKey('k')] }]),
-      // S3 and DynamoDB are never reached here: /readyz probes them, and a closed port answers at once.
-      S3_ENDPOINT: 'http://127.0.0.1:9',
-      DYNAMODB_ENDPOINT: 'http://127.0.0.1:9',
-      ...env,
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
+  return startChildProcess('api/server.ts', {
+    HOST: '127.0.0.1',
+    LOG_LEVEL: 'warn',
+    FERRY_TENANTS: JSON.stringify([{ id: 'acme', apiKeys: [hashApiKey('k')] }]),
+    // S3 and DynamoDB are never reached here: /readyz probes them, and a closed port answers at once.
+    S3_ENDPOINT: 'http://127.0.0.1:9',
+    DYNAMODB_ENDPOINT: 'http://127.0.0.1:9',
+    ...env,
   });
-  let out = '';
-  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-  child.stderr.on('data', (d: Buffer) => (out += d.toString()));
-  const exited = once(child, 'exit').then(([code, signal]) => (code ?? signal) as number | string);
-  return { child, output: () => out, exited };
 }
 
 describe('the API process with Redis over TLS', () => {
@@ -151,7 +138,7 @@ describe('the API process with Redis over TLS', () => {
       expect(((await res.json()) as { error: { code: string } }).error.code).toBe('unavailable');
       expect(api.output()).toContain('self-signed certificate in certificate chain');
     } finally {
-      api.child.kill('SIGKILL');
+      api.process.kill('SIGKILL');
       await api.exited;
     }
   });
