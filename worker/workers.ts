@@ -24,6 +24,7 @@ import { SHUTDOWN_REASON, ShutdownHandBack } from './runtime/shutdown-hand-back.
 import { webhookDeliveryQueuer } from './webhook/queue-delivery.js';
 import { webhookBackoffStrategy } from './webhook/retry-delay.js';
 import { queueDeliveryOnStalledFailure } from './webhook/stalled-failure.js';
+import { ZipCheckpoints } from './zip/zip-checkpoints.js';
 
 /** How long aborted jobs get to unwind and be moved back to wait once the shutdown timeout has passed. */
 const HAND_BACK_GRACE_MS = 3000;
@@ -132,6 +133,12 @@ export function startWorkers({ config, connection, store, index, tenants, logger
       multipartThreshold: config.INGEST_MULTIPART_THRESHOLD_BYTES,
       tempDir: temp.path,
       downloadConcurrency: config.DOWNLOAD_CONCURRENCY,
+      // Kept as long as the upload it resumes may stay open (the janitor aborts older ones).
+      checkpoints: new ZipCheckpoints(
+        connection,
+        config.QUEUE_PREFIX,
+        config.S3_JANITOR_UPLOAD_MAX_AGE_SECONDS || 86_400,
+      ),
       fetchRetries: config.FETCH_RETRIES,
       fetchRetryDelayMs: config.FETCH_RETRY_DELAY_MS,
       share: {

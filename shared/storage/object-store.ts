@@ -102,6 +102,13 @@ export interface CompleteMultipartParams {
   tags?: Record<string, string>;
 }
 
+/** A part already in a multipart upload (ListParts). */
+export interface StoredPart {
+  partNumber: number;
+  etag: string;
+  size: number;
+}
+
 /** A multipart upload that was started and neither completed nor aborted. */
 export interface IncompleteUpload {
   key: string;
@@ -120,6 +127,11 @@ export interface ObjectStore {
   startMultipart(params: StartMultipartParams): Promise<string>;
   /** Uploads one part of a multipart upload; resolves to its ETag. */
   uploadPart(params: UploadPartParams): Promise<string>;
+  /**
+   * The parts a multipart upload holds so far, in part-number order (every page); undefined when the upload is
+   * gone (completed, aborted) or the store cannot list parts.
+   */
+  listParts(key: string, uploadId: string): Promise<StoredPart[] | undefined>;
   /** Completes a multipart upload (then tags the object). */
   completeMultipart(params: CompleteMultipartParams): Promise<{ etag?: string }>;
   head(key: string): Promise<{ size: number; contentType?: string; etag?: string } | undefined>;
@@ -142,8 +154,11 @@ export interface ObjectStore {
   listIncompleteUploads(prefix: string): AsyncIterable<IncompleteUpload>;
   /** Aborts one multipart upload (nothing happens when it is already gone). */
   abortUpload(upload: IncompleteUpload): Promise<void>;
-  /** Aborts multipart uploads left open under `key` (a worker killed mid-upload); 0 when the store cannot list them. */
-  abortIncompleteUploads(key: string): Promise<number>;
+  /**
+   * Aborts multipart uploads left open under `key` (a worker killed mid-upload), but the one `keep` names (a
+   * resumed upload); 0 when the store cannot list them.
+   */
+  abortIncompleteUploads(key: string, keep?: string): Promise<number>;
   /** Applies the bucket lifecycle rules ferry needs; false when the store does not support lifecycle rules. */
   applyLifecycle(rules: LifecycleRules): Promise<boolean>;
   /** Throws when the bucket cannot be reached. */

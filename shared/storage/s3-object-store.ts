@@ -9,6 +9,7 @@ import {
   HeadBucketCommand,
   HeadObjectCommand,
   ListMultipartUploadsCommand,
+  ListPartsCommand,
   NoSuchKey,
   NotFound,
   PutBucketLifecycleConfigurationCommand,
@@ -32,6 +33,7 @@ import type {
   PutFileParams,
   StartMultipartParams,
   StoredObject,
+  StoredPart,
   UploadPartParams,
   UploadStreamParams,
 } from './object-store.js';
@@ -224,6 +226,28 @@ export class S3ObjectStore implements ObjectStore {
     return out.ETag;
   }
 
+  async listParts(key: string, uploadId: string) {
+    const parts: StoredPart[] = [];
+    let marker: string | undefined;
+    for (;;) {
+      let out;
+      try {
+        out = await this.client.send(
+          new ListPartsCommand({ Bucket: this.bucket, Key: key, UploadId: uploadId, PartNumberMarker: marker }),
+        );
+      } catch (err) {
+        if ((err as { name?: string }).name === 'NoSuchUpload' || isNotImplemented(err)) return undefined;
+        throw err;
+      }
+      for (const p of out.Parts ?? []) {
+        if (p.PartNumber !== undefined && p.ETag)
+          parts.push({ partNumber: p.PartNumber, etag: p.ETag, size: p.Size ?? 0 });
+      }
+      if (!out.IsTruncated || out.NextPartNumberMarker === undefined) return parts;
+      marker = out.NextPartNumberMarker;
+    }
+  }
+
   async completeMultipart({ key, uploadId, parts, tags }: CompleteMultipartParams) {
     const out = await this.client.send(
       new CompleteMultipartUploadCommand({
@@ -308,11 +332,11 @@ export class S3ObjectStore implements ObjectStore {
     }
   }
 
-  async abortIncompleteUploads(key: string) {
+  async abortIncompleteUploads(key: string, keep?: string) {
     let uploads;
     try {
       const out = await this.client.send(new ListMultipartUploadsCommand({ Bucket: this.bucket, Prefix: key }));
-      uploads = (out.Uploads ?? []).filter((u) => u.Key === key);
+      uploads = (out.Uploads ?? []).filter((u) => u.Key === key && u.UploadId !== keep);
     } catch (err) {
       if (isNotImplemented(err)) return 0;
       throw err;

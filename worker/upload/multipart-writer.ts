@@ -11,6 +11,22 @@ export interface MultipartWriterOptions {
   partsInFlight: number;
   /** Aborting it fails the writer with its reason. */
   signal?: AbortSignal;
+  /** Continue an upload begun earlier: its first `parts.length` parts (all of `partSize`) are kept. */
+  resume?: { uploadId: string; parts: UploadedPart[] };
+  /**
+   * Hears each time the run of uploaded full parts from part 1 grows: every byte before `bytes` is stored in S3
+   * (a checkpoint can be taken there).
+   */
+  onDurable?: (durable: DurablePrefix) => void;
+}
+
+/** The parts from 1 that are uploaded, and the archive bytes they hold. */
+export interface DurablePrefix {
+  uploadId: string;
+  /** Parts 1..count are uploaded; read them (from `parts`, which keeps changing) before the callback returns. */
+  count: number;
+  parts: readonly UploadedPart[];
+  bytes: number;
 }
 
 /** A part that has been uploaded. */
@@ -23,8 +39,8 @@ export interface UploadedPart {
  * Writes one object as an S3 multipart upload with no stream in between: bytes are copied (or read from a file)
  * straight into a part-size buffer, and a full buffer is sent as one UploadPart while the next fills. At most
  * `partsInFlight + 1` buffers ever exist, and they are reused, so memory is flat and the GC has nothing to do.
- * On failure nothing is completed: in-flight parts are cancelled and the upload is aborted; the first error is
- * the one every later call throws.
+ * On failure nothing is completed: in-flight parts are cancelled and the upload is aborted (or, with `stop()`,
+ * kept for a later run to resume); the first error is the one every later call throws.
  */
 export class MultipartWriter {
   private readonly uploadId: Promise<string>;
@@ -32,6 +48,9 @@ export class MultipartWriter {
   private readonly inFlight = new Set<Promise<void>>();
   private readonly free: Buffer[] = [];
   private readonly parts: UploadedPart[] = [];
+  /** Parts 1..durable are uploaded and full. */
+  private durable = 0;
+  private finishing = false;
   private allocated = 0;
   private current: Buffer | undefined;
   private filled = 0;
@@ -44,7 +63,15 @@ export class MultipartWriter {
     private readonly store: ObjectStore,
     private readonly o: MultipartWriterOptions,
   ) {
-    this.uploadId = store.startMultipart({ key: o.key, contentType: o.contentType });
+    if (o.resume) {
+      this.uploadId = Promise.resolve(o.resume.uploadId);
+      this.parts.push(...o.resume.parts);
+      this.durable = this.parts.length;
+      this.nextPart = this.parts.length + 1;
+      this.written = this.parts.length * o.partSize;
+    } else {
+      this.uploadId = store.startMultipart({ key: o.key, contentType: o.contentType });
+    }
     this.uploadId.catch((err: unknown) => this.fail(err));
     this.onOuterAbort = () => this.fail(o.signal?.reason ?? new Error('Upload aborted'));
     if (o.signal?.aborted) this.onOuterAbort();
@@ -74,9 +101,9 @@ export class MultipartWriter {
     }
   }
 
-  /** Reads `length` bytes of `file` from its start straight into the parts. */
-  async writeFile(file: FileHandle, length: number): Promise<void> {
-    let position = 0;
+  /** Reads the bytes of `file` from `from` up to `length` straight into the parts. */
+  async writeFile(file: FileHandle, length: number, from = 0): Promise<void> {
+    let position = from;
     while (position < length) {
       const part = await this.part();
       const want = Math.min(length - position, part.length - this.filled);
@@ -92,6 +119,7 @@ export class MultipartWriter {
   /** Sends the last part, waits for every part and completes the upload; resolves to the object's size. */
   async finish(): Promise<number> {
     this.throwIfFailed();
+    this.finishing = true;
     if (this.filled > 0 || this.nextPart === 1) this.sendCurrent();
     while (this.inFlight.size > 0) await Promise.race(this.inFlight);
     this.throwIfFailed();
@@ -109,11 +137,16 @@ export class MultipartWriter {
     this.controller.abort(err);
   }
 
-  /** Fails the writer (if it has not failed yet) and aborts the multipart upload once no part is in flight. */
-  async abort(err: unknown): Promise<void> {
+  /** Fails the writer (if it has not failed yet) and waits until no part is in flight; the upload stays open. */
+  async stop(err: unknown): Promise<void> {
     this.fail(err);
     this.detach();
     await Promise.allSettled([...this.inFlight]);
+  }
+
+  /** Fails the writer (if it has not failed yet) and aborts the multipart upload once no part is in flight. */
+  async abort(err: unknown): Promise<void> {
+    await this.stop(err);
     const uploadId = await this.uploadId.catch(() => undefined);
     if (uploadId === undefined) return;
     await this.store.abortUpload({ key: this.o.key, uploadId });
@@ -176,6 +209,17 @@ export class MultipartWriter {
       signal: this.controller.signal,
     });
     this.parts[partNumber - 1] = { partNumber, etag };
+    this.advanceDurable(uploadId);
+  }
+
+  /** Extends the run of full parts from 1 past the parts now uploaded, and tells `onDurable` when it grew. */
+  private advanceDurable(uploadId: string): void {
+    // Not once finish() began: its last part may be short, and a finished upload needs no checkpoint.
+    if (this.finishing || this.failure) return;
+    const before = this.durable;
+    while (this.parts[this.durable] !== undefined) this.durable++;
+    if (this.durable === before) return;
+    this.o.onDurable?.({ uploadId, count: this.durable, parts: this.parts, bytes: this.durable * this.o.partSize });
   }
 
   private throwIfFailed(): void {

@@ -9,10 +9,16 @@
 export async function* inInputOrder<T extends { index: number }>(
   completed: AsyncIterable<T>,
   now: (item: T) => boolean,
+  /** Only the items before this index are ordered; once they are yielded, the rest come as they complete. */
+  orderedUpTo = Infinity,
 ): AsyncGenerator<T> {
   const waiting = new Map<number, T | 'yielded'>();
   let next = 0;
   for await (const item of completed) {
+    if (next >= orderedUpTo) {
+      yield item;
+      continue;
+    }
     if (now(item)) {
       waiting.set(item.index, 'yielded');
       yield item;
@@ -22,6 +28,12 @@ export async function* inInputOrder<T extends { index: number }>(
     for (let ready = waiting.get(next); ready !== undefined; ready = waiting.get(next)) {
       waiting.delete(next++);
       if (ready !== 'yielded') yield ready;
+    }
+    if (next >= orderedUpTo) {
+      // The ordered head is out: what waited behind it goes now, in the order it completed.
+      const rest = [...waiting.values()].filter((w): w is T => w !== 'yielded');
+      waiting.clear();
+      yield* rest;
     }
   }
 }
