@@ -2,17 +2,17 @@ import { ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFileServer, type FileServer } from '../../fixtures/file-server.js';
 import { solidPng } from '../../local/sample-files.js';
-import { startCorruptingProxy, type CorruptingProxy } from '../helpers/corrupting-proxy.js';
 import { startHarness, type Harness } from '../helpers/harness.js';
+import { startS3Proxy, type S3Proxy } from '../helpers/s3-proxy.js';
 
 let h: Harness;
 let files: FileServer;
-let proxy: CorruptingProxy;
+let proxy: S3Proxy;
 beforeAll(async () => {
   [h, files] = await Promise.all([startHarness({ workers: false }), startFileServer()]);
   // The worker reaches S3 through a proxy that alters media uploads in flight. s3rver does not check
   // Content-MD5 (AWS would refuse the PUT), so it stores the altered bytes: the ETag check must catch it.
-  proxy = await startCorruptingProxy(h.stack.s3Endpoint, /\/media\//);
+  proxy = await startS3Proxy(h.stack.s3Endpoint, { corruptPuts: /\/media\// });
   h.startWorker({ S3_ENDPOINT: proxy.endpoint });
 });
 afterAll(async () => {

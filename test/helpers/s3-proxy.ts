@@ -1,26 +1,32 @@
 import { createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-export interface CorruptingProxy {
+export interface S3Proxy {
   endpoint: string;
+  /** Every request it forwarded, in arrival order (`path` with its query). */
+  requests(): { method: string; path: string }[];
   /** PUT bodies it altered. */
   corrupted(): number;
   close(): Promise<void>;
 }
 
-/**
- * A real HTTP proxy in front of the S3 server that flips one byte in the body of every PUT whose path matches
- * `pattern`: the network (or a faulty store) delivering other bytes than were sent.
- */
-export async function startCorruptingProxy(target: string, pattern: RegExp): Promise<CorruptingProxy> {
+export interface S3ProxyOptions {
+  /** Flip one byte in the body of every PUT whose path matches: the network (or a faulty store) delivering other bytes than were sent. */
+  corruptPuts?: RegExp;
+}
+
+/** A real HTTP proxy in front of the S3 server that records what the code under test asked S3 for. */
+export async function startS3Proxy(target: string, { corruptPuts }: S3ProxyOptions = {}): Promise<S3Proxy> {
   const upstream = new URL(target);
+  const seen: { method: string; path: string }[] = [];
   let corrupted = 0;
   const server: Server = createServer((req, res) => {
+    seen.push({ method: req.method ?? '', path: req.url ?? '' });
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       const body = Buffer.concat(chunks);
-      if (req.method === 'PUT' && pattern.test(req.url ?? '') && body.length > 0) {
+      if (req.method === 'PUT' && corruptPuts?.test(req.url ?? '') && body.length > 0) {
         body[body.length >> 1]! ^= 0xff;
         corrupted++;
       }
@@ -38,7 +44,12 @@ export async function startCorruptingProxy(target: string, pattern: RegExp): Pro
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {
     endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    requests: () => [...seen],
     corrupted: () => corrupted,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }
