@@ -52,9 +52,12 @@ if redis.call('LLEN', KEYS[2]) ~= tonumber(ARGV[7]) or redis.call('LLEN', KEYS[3
   return -1
 end
 redis.call('HSET', KEYS[1], 'uploadId', ARGV[3], 'key', ARGV[4], 'partSize', ARGV[5], 'zlib', ARGV[6])
+local function push(key, from, to)
+  for i = from, to, 1000 do redis.call('RPUSH', key, unpack(ARGV, i, math.min(i + 999, to))) end
+end
 local parts = tonumber(ARGV[9])
-for i = 10, 9 + parts do redis.call('RPUSH', KEYS[2], ARGV[i]) end
-for i = 10 + parts, #ARGV do redis.call('RPUSH', KEYS[3], ARGV[i]) end
+push(KEYS[2], 10, 9 + parts)
+push(KEYS[3], 10 + parts, #ARGV)
 for i = 1, 3 do redis.call('EXPIRE', KEYS[i], ARGV[2]) end
 return 1
 `;
