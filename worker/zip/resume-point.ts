@@ -85,6 +85,10 @@ export async function abandonCheckpoint(
   cp?: ZipCheckpoint,
 ): Promise<void> {
   const stored = cp ?? (await checkpoints.load(jobId));
-  if (stored) await store.abortUpload({ key: stored.key, uploadId: stored.uploadId });
-  await checkpoints.clear(jobId);
+  try {
+    if (stored) await store.abortUpload({ key: stored.key, uploadId: stored.uploadId });
+  } finally {
+    // Even when S3 is away: the janitor aborts the upload later, and no run may resume it.
+    await checkpoints.clear(jobId);
+  }
 }
