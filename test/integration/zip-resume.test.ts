@@ -55,8 +55,8 @@ afterAll(async () => {
 });
 
 /** A worker process whose S3 requests go through the recording proxy. */
-function child(): ChildWorker {
-  const c = startChildWorker({ ...h.env, S3_ENDPOINT: proxy.endpoint });
+function child(env: Record<string, string> = {}): ChildWorker {
+  const c = startChildWorker({ ...h.env, S3_ENDPOINT: proxy.endpoint, ...env });
   children.push(c);
   return c;
 }
@@ -118,14 +118,15 @@ const entryEnd = (e: ZipCheckpoint['entries'][number]) =>
 
 /**
  * Posts a zip of READY + HELD files, lets worker A write the READY ones, waits until its checkpoint holds every
- * full part they fill, SIGKILLs it, and returns the checkpoint it left.
+ * full part they fill, stops it with `signal` (SIGTERM: after a 1 s shutdown deadline), and returns the checkpoint
+ * it left.
  */
-async function killMidJob(kind: 'store' | 'deflate', prefix: string) {
+async function killMidJob(kind: 'store' | 'deflate', prefix: string, signal: 'SIGKILL' | 'SIGTERM' = 'SIGKILL') {
   const ready = Array.from({ length: READY }, (_, i) => makeBody(kind, i));
   const held = Array.from({ length: HELD }, (_, i) => makeBody(kind, READY + i));
   const served = serve(prefix, ready, held);
   const names = served.paths.map((p) => p.slice(p.lastIndexOf('/') + 1));
-  const a = child();
+  const a = child({ WORKER_SHUTDOWN_TIMEOUT_MS: '1000' });
   await until(() => a.output().includes('workers started'), 'worker A to start');
   const res = await h.request('POST', '/v1/zips', {
     body: { filename: `resume-${kind}`, urls: served.paths.map((p) => files.url(p)), options: { compression: kind } },
@@ -146,11 +147,11 @@ async function killMidJob(kind: 'store' | 'deflate', prefix: string) {
     'worker A to checkpoint every full part of the ready files',
     60_000,
   );
-  a.process.kill('SIGKILL');
-  expect(await a.exited).toBe('SIGKILL');
+  a.process.kill(signal);
+  expect(await a.exited).toBe(signal === 'SIGKILL' ? 'SIGKILL' : 0);
   const left = (await checkpoints.load(jobId))!;
   expect(left.parts.length).toBeGreaterThanOrEqual(3);
-  return { jobId, served, names, left, key: `tenant-a/zips/${jobId}/resume-${kind}.zip` };
+  return { jobId, served, names, left, a, key: `tenant-a/zips/${jobId}/resume-${kind}.zip` };
 }
 
 async function openUploads(key: string) {
@@ -216,6 +217,23 @@ describe('zip jobs resume after a crash', () => {
     },
     150_000,
   );
+
+  it('a job handed back at the shutdown deadline (SIGTERM) keeps its upload, and the next worker resumes it', async () => {
+    const { jobId, served, names, left, a, key } = await killMidJob('store', '/resume-sigterm', 'SIGTERM');
+    expect(a.output()).toContain('upload kept for the next run to resume');
+    expect(await openUploads(key)).toHaveLength(1);
+    served.release();
+    const b = child();
+    const job = await h.waitForJob(jobId, { timeoutMs: 90_000 });
+    expect(job.state, JSON.stringify(job.error)).toBe('completed');
+    expect(b.output()).toContain('resuming the archive from its checkpoint');
+    const read = await readZip((await h.download(job.result.downloadUrl)).body);
+    expect(read.map((e) => e.name).sort()).toEqual([...names].sort());
+    for (const e of read) expect(e.data.equals(served.bodies[names.indexOf(e.name)]!), e.name).toBe(true);
+    const uploads = partUploads(left.uploadId);
+    for (let p = 1; p <= left.parts.length; p++) expect(uploads.get(p), `part ${p}`).toBe(1);
+    expect(await openUploads(key)).toEqual([]);
+  }, 150_000);
 
   it('starts over when the cut entry is not the file it was (the URL serves other bytes now)', async () => {
     const { jobId, served, names, left, key } = await killMidJob('store', '/resume-changed');
