@@ -1,0 +1,112 @@
+import { mbFromKb, mib, renderTable, seconds } from '../measure/format.js';
+import type { CrashRun, FullRun } from './resume-run.js';
+
+/** Issue 12's target: a job killed at about 80 % completes on the next worker in <= 40 % of a full run. */
+export const NEXT_TARGET = 0.4;
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((x, y) => x - y);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+/** `median (min-max)` of the values, each formatted by `f`. */
+function spread(values: number[], f: (n: number) => string): string {
+  if (values.length === 1) return f(values[0]!);
+  return `${f(median(values))} (${f(Math.min(...values))}-${f(Math.max(...values))})`;
+}
+
+const ratio = (n: number) => n.toFixed(2);
+const mibOf = (bytes: number) => mib(bytes);
+
+/** One row per crash run, then the medians with their ranges, and the target. */
+export function printResumeSummary(
+  full: FullRun,
+  crashes: CrashRun[],
+  job: { files: number; bytes: number },
+  log: (line: string) => void,
+): void {
+  log(
+    `\nfull run: T_full = ${seconds(full.ms)} s (went active -> completed), worker peak RSS ${mbFromKb(full.peakRssKb)} MB`,
+  );
+  if (crashes.length === 0) return;
+  const row = (name: string, c: CrashRun) => [
+    name,
+    `${c.atKill.filesDone}/${job.files}`,
+    seconds(c.beforeKillMs),
+    seconds(c.takeoverMs),
+    seconds(c.nextMs),
+    ratio(c.nextMs / full.ms),
+    seconds(c.killMs),
+    ratio(c.killMs / full.ms),
+    String(c.servedAfterKill.requests),
+    mibOf(c.servedAfterKill.bytes),
+    ratio(c.servedAfterKill.bytes / job.bytes),
+    mbFromKb(c.peakRssKbB),
+  ];
+  log(
+    renderTable(
+      [
+        'crash run',
+        'killed at',
+        'A ran s',
+        'takeover s',
+        'T_next s',
+        'T_next/T_full',
+        'T_kill s',
+        'T_kill/T_full',
+        'B requests',
+        'B MiB down',
+        'B down/job',
+        'B peak RSS MB',
+      ],
+      crashes.map((c, i) => row(`${i + 1}`, c)),
+    ),
+  );
+  const next = crashes.map((c) => c.nextMs / full.ms);
+  const kill = crashes.map((c) => c.killMs / full.ms);
+  const of = (f: (c: CrashRun) => number) => crashes.map(f);
+  log(`\n${crashes.length} crash run${crashes.length === 1 ? '' : 's'}, median (min-max):`);
+  log(
+    `  T_next / T_full = ${spread(next, ratio)}  (T_next ${spread(
+      of((c) => c.nextMs),
+      seconds,
+    )} s; target <= ${NEXT_TARGET}: ${median(next) <= NEXT_TARGET ? 'met' : 'NOT met'})`,
+  );
+  log(
+    `  T_kill / T_full = ${spread(kill, ratio)}  (T_kill ${spread(
+      of((c) => c.killMs),
+      seconds,
+    )} s, of which the takeover ${spread(
+      of((c) => c.takeoverMs),
+      seconds,
+    )} s)`,
+  );
+  log(
+    `  worker B downloaded ${spread(
+      of((c) => c.servedAfterKill.bytes),
+      mibOf,
+    )} MiB in ${spread(
+      of((c) => c.servedAfterKill.requests),
+      String,
+    )} requests (the job: ${mibOf(job.bytes)} MiB, ${job.files} files; worker A had ${spread(
+      of((c) => c.servedByA.bytes),
+      mibOf,
+    )} MiB)`,
+  );
+  log(
+    `  the job's progress: ${spread(
+      of((c) => c.atKill.bytesDownloaded),
+      mibOf,
+    )} MiB downloaded at the kill, ${spread(
+      of((c) => c.atEnd.bytesDownloaded),
+      mibOf,
+    )} MiB at the end`,
+  );
+  log(
+    `  worker B peak RSS ${spread(
+      of((c) => c.peakRssKbB),
+      (kb) => mbFromKb(kb),
+    )} MB`,
+  );
+}
