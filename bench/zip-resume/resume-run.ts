@@ -13,6 +13,7 @@ import { readMemoryKb } from '../measure/proc-stats.js';
 import type { FileServerProcess, FileServerServed } from '../synthetic/file-server-process.js';
 import { syntheticFileUrls } from '../synthetic/synthetic-files.js';
 import { checkFinalArchive } from './archive-entries.js';
+import { openUploadIds, openUploads, uploadKey, type OpenUpload } from './open-uploads.js';
 import { startWorkerGroup, waitForWorkers, type WorkerGroup } from './worker-group.js';
 
 export interface RunSetup {
@@ -24,6 +25,8 @@ export interface RunSetup {
   api: BenchApi;
   store: ObjectStore;
   s3: S3Client;
+  /** s3rver's folder: the open multipart uploads are read from it. */
+  s3Directory: string;
   fileServer: FileServerProcess;
   /** The workers' TEMP_DIR: empty after each job. */
   tempDir: string;
@@ -58,6 +61,10 @@ export interface CrashRun {
   servedByA: FileServerServed;
   servedAfterKill: FileServerServed;
   attempts: { atKill: number; atEnd: number };
+  /** The job's multipart uploads open at the kill (A's), with the parts s3rver had received in full. */
+  uploadsAtKill: OpenUpload[];
+  /** Uploads for the job's key that B started (none when B keeps A's). */
+  uploadsStartedByB: number;
   peakRssKbB: number;
   archiveBytes: number;
   problems: string[];
@@ -161,6 +168,36 @@ async function waitForKillPoint(s: RunSetup, id: string, killFiles: number, work
   }
 }
 
+/**
+ * Notices multipart uploads for the job that were not open at the kill: B starting over. `look()` reads s3rver's
+ * folder (at most one look at a time); `count()` waits for the look in progress and answers.
+ */
+function watchNewUploads(s: RunSetup, jobId: string, known: Set<string>) {
+  const started = new Set<string>();
+  let looking: Promise<void> | undefined;
+  const lookOnce = async () => {
+    for (const uploadId of await openUploadIds(s.s3Directory, s.store.bucket)) {
+      if (known.has(uploadId)) continue;
+      known.add(uploadId);
+      const key = await uploadKey(s.s3Directory, s.store.bucket, uploadId);
+      if (key?.includes(`/${jobId}/`)) started.add(uploadId);
+    }
+  };
+  const look = () => {
+    looking ??= lookOnce()
+      .catch((err: unknown) => s.log(`  (could not read s3rver's uploads: ${(err as Error).message})`))
+      .finally(() => (looking = undefined));
+    return looking;
+  };
+  return {
+    look: () => void look(),
+    async count() {
+      await looking;
+      return started.size;
+    },
+  };
+}
+
 const minus = (a: FileServerServed, b: FileServerServed): FileServerServed => ({
   requests: a.requests - b.requests,
   bytes: a.bytes - b.bytes,
@@ -182,6 +219,8 @@ export async function runCrash(s: RunSetup, killAt: number, label: string): Prom
   let servedAtKill: FileServerServed;
   let servedAtEnd: FileServerServed;
   let peakRssKbB: number;
+  let uploadsAtKill: OpenUpload[];
+  let uploadsStartedByB: number;
   let b: WorkerGroup | undefined;
   try {
     await waitForWorkers(s.queue, 1, a);
@@ -196,15 +235,28 @@ export async function runCrash(s: RunSetup, killAt: number, label: string): Prom
     workers.push(b);
     servedAtKill = await s.fileServer.served();
     const killed = await a.exited;
+    uploadsAtKill = await openUploads(s.s3Directory, s.store.bucket, (key) => key.includes(`/${id}/`));
     s.log(
       `  SIGKILL to worker A's group at ${atKill.progress.filesDone}/${s.files} files, ${mib(atKill.progress.bytesDownloaded)} MiB downloaded (A ended by ${killed.signal ?? killed.code}); worker B (pid ${b.pid}) started`,
     );
+    s.log(
+      `  open uploads for the job at the kill: ${uploadsAtKill.map((u) => `${u.parts} parts, ${mib(u.bytes)} MiB`).join('; ') || 'none'}`,
+    );
     const bRef = b;
+    const newUploads = watchNewUploads(s, id, new Set(uploadsAtKill.map((u) => u.uploadId)));
+    let lastLog = Date.now();
     doc = await waitForJob(s.api, id, {
       timeoutMs: jobTimeoutMs(s.files * s.fileBytes),
-      onProgress: (d) => s.log(progressLine(d, t0, bRef.pid)),
+      progressEveryMs: 100,
+      onProgress: (d) => {
+        newUploads.look();
+        if (Date.now() - lastLog < 2000) return;
+        lastLog = Date.now();
+        s.log(progressLine(d, t0, bRef.pid));
+      },
       abandonIf: () => (bRef.hasExited() ? 'worker B exited' : undefined),
     });
+    uploadsStartedByB = await newUploads.count();
     servedAtEnd = await s.fileServer.served();
     peakRssKbB = readMemoryKb(b.pid).peak;
   } finally {
@@ -226,12 +278,14 @@ export async function runCrash(s: RunSetup, killAt: number, label: string): Prom
     servedByA: minus(servedAtKill, servedAtStart),
     servedAfterKill: minus(servedAtEnd, servedAtKill),
     attempts: { atKill: atKill.attempts, atEnd: doc.attempts },
+    uploadsAtKill,
+    uploadsStartedByB,
     peakRssKbB,
     archiveBytes: result.size,
     problems,
   };
   s.log(
-    `  completed ${seconds(run.killMs)} s after the kill: taken over after ${seconds(run.takeoverMs)} s, then ${seconds(run.nextMs)} s on B; B downloaded ${run.servedAfterKill.requests} files, ${mib(run.servedAfterKill.bytes)} MiB; B peak RSS ${mbFromKb(peakRssKbB)} MB`,
+    `  completed ${seconds(run.killMs)} s after the kill: taken over after ${seconds(run.takeoverMs)} s, then ${seconds(run.nextMs)} s on B; B downloaded ${run.servedAfterKill.requests} files, ${mib(run.servedAfterKill.bytes)} MiB; B ${uploadsStartedByB === 0 ? "kept A's multipart upload" : `started ${uploadsStartedByB} new multipart upload(s)`}; B peak RSS ${mbFromKb(peakRssKbB)} MB`,
   );
   problems.push(...(await checkAndDelete(s, result)));
   return run;

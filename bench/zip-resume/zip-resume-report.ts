@@ -17,6 +17,19 @@ function spread(values: number[], f: (n: number) => string): string {
 }
 
 const ratio = (n: number) => n.toFixed(2);
+
+/** A's multipart upload at the kill: complete parts and their MiB. */
+const partsAtKill = (c: CrashRun) =>
+  c.uploadsAtKill.length === 0
+    ? 'no upload'
+    : c.uploadsAtKill.map((u) => `${u.parts} (${mib(u.bytes)} MiB)`).join(' + ');
+
+/**
+ * What B sent to S3, derived: the whole archive when it started a new upload; when it kept A's, the archive
+ * less A's complete parts (assuming it sent none of them again, which s3rver's folder cannot show).
+ */
+const uploadedByB = (c: CrashRun) =>
+  c.uploadsStartedByB > 0 ? c.archiveBytes : c.archiveBytes - c.uploadsAtKill.reduce((n, u) => n + u.bytes, 0);
 const mibOf = (bytes: number) => mib(bytes);
 
 /** One row per crash run, then the medians with their ranges, and the target. */
@@ -39,6 +52,8 @@ export function printResumeSummary(
     ratio(c.nextMs / full.ms),
     seconds(c.killMs),
     ratio(c.killMs / full.ms),
+    partsAtKill(c),
+    c.uploadsStartedByB === 0 ? "kept A's" : 'new',
     String(c.servedAfterKill.requests),
     mibOf(c.servedAfterKill.bytes),
     ratio(c.servedAfterKill.bytes / job.bytes),
@@ -55,6 +70,8 @@ export function printResumeSummary(
         'T_next/T_full',
         'T_kill s',
         'T_kill/T_full',
+        'parts at kill',
+        'B upload',
         'B requests',
         'B MiB down',
         'B down/job',
@@ -102,6 +119,11 @@ export function printResumeSummary(
       of((c) => c.atEnd.bytesDownloaded),
       mibOf,
     )} MiB at the end`,
+  );
+  const kept = crashes.filter((c) => c.uploadsStartedByB === 0).length;
+  const partsBytes = (c: CrashRun) => c.uploadsAtKill.reduce((n, u) => n + u.bytes, 0);
+  log(
+    `  multipart upload: B kept A's in ${kept} of ${crashes.length} runs; B uploaded about ${spread(of(uploadedByB), mibOf)} MiB of the ${mibOf(full.archiveBytes)} MiB archive (A's complete parts at the kill: ${spread(of(partsBytes), mibOf)} MiB)`,
   );
   log(
     `  worker B peak RSS ${spread(

@@ -53,6 +53,7 @@ export async function runZipResumeBench(argv: string[]): Promise<number> {
       api: stack.api,
       store: stack.clients.store,
       s3: stack.clients.s3,
+      s3Directory: stack.s3Directory,
       fileServer: stack.fileServer,
       tempDir: stack.workerTemp,
       verifyPath: join(stack.tempRoot, 'archive-under-test.zip'),
