@@ -106,6 +106,8 @@ export interface FinalArchiveCheck {
   fileBytes: number;
   /** The archive is downloaded here (and removed afterwards). */
   path: string;
+  /** Download the archive and read every entry back; false: the listing, HeadObject and the result only. */
+  readBack: boolean;
   unzip: boolean;
 }
 
@@ -129,7 +131,7 @@ export async function checkFinalArchive(c: FinalArchiveCheck): Promise<ArchiveCh
   const head = await checkArchive(c.store, c.result, { entries: c.files, entryBytes: c.fileBytes });
   problems.push(...head.problems);
   notes.push(...head.notes);
-  if (head.problems.length > 0) return { problems, notes };
+  if (head.problems.length > 0 || !c.readBack) return { problems, notes };
 
   const stored = await c.store.get(c.result.key);
   if (!stored) return { problems: [...problems, `GetObject: ${c.result.key} not found`], notes };

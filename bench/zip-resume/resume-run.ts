@@ -99,9 +99,13 @@ async function postJob(s: RunSetup, filename: string): Promise<string> {
   });
 }
 
-/** Checks the archive and the temp dir, then deletes the archive (the next run's job writes its own). */
-async function checkAndDelete(s: RunSetup, result: ZipResultView): Promise<string[]> {
+/**
+ * Checks the archive (with `readBack`, every entry's bytes and `unzip -t` too) and the temp dir, then deletes the
+ * archive (the next run's job writes its own).
+ */
+async function checkAndDelete(s: RunSetup, result: ZipResultView, readBack = true): Promise<string[]> {
   const check = await checkFinalArchive({
+    readBack,
     store: s.store,
     s3: s.s3,
     result,
@@ -119,7 +123,7 @@ async function checkAndDelete(s: RunSetup, result: ZipResultView): Promise<strin
 }
 
 /** The job on one worker from start to end: T_full. */
-export async function runFull(s: RunSetup): Promise<FullRun> {
+export async function runFull(s: RunSetup, { readBack }: { readBack: boolean }): Promise<FullRun> {
   const worker = startWorkerGroup('worker', s.env);
   s.onWorkers([worker]);
   let doc: JobDocument;
@@ -144,7 +148,7 @@ export async function runFull(s: RunSetup): Promise<FullRun> {
   const problems: string[] = [];
   if (doc.attempts !== 1) problems.push(`the full run's job started ${doc.attempts} times (its lock was lost)`);
   s.log(`  completed in ${seconds(ms)} s, archive ${mib(result.size)} MiB, worker peak RSS ${mbFromKb(peakRssKb)} MB`);
-  problems.push(...(await checkAndDelete(s, result)));
+  problems.push(...(await checkAndDelete(s, result, readBack)));
   return { ms, archiveBytes: result.size, peakRssKb, problems };
 }
 

@@ -16,9 +16,14 @@ export interface ZipResumeOptions {
   stalledIntervalMs: number;
   /** Run `unzip -t` on every archive (it reads the whole archive once more). */
   unzip: boolean;
+  /**
+   * One full run for all crash runs, instead of one just before each (the default: on a shared machine the load
+   * moves between runs, and a ratio to a full run minutes earlier moves with it).
+   */
+  singleFull: boolean;
 }
 
-export const ZIP_RESUME_USAGE = `usage: npm run bench -- zip-resume [--files 410] [--size-mib 5] [--concurrency 8] [--kill-at 0.8] [--runs 3] [--lock-ms 5000] [--stalled-interval-ms 1000] [--no-unzip]`;
+export const ZIP_RESUME_USAGE = `usage: npm run bench -- zip-resume [--files 410] [--size-mib 5] [--concurrency 8] [--kill-at 0.8] [--runs 3] [--lock-ms 5000] [--stalled-interval-ms 1000] [--no-unzip] [--single-full]`;
 
 function positive(name: string, raw: string | undefined, fallback: number, integer: boolean): number {
   if (raw === undefined) return fallback;
@@ -40,6 +45,7 @@ const FLAGS = {
   'lock-ms': { type: 'string' },
   'stalled-interval-ms': { type: 'string' },
   'no-unzip': { type: 'boolean', default: false },
+  'single-full': { type: 'boolean', default: false },
   help: { type: 'boolean', short: 'h', default: false },
 } as const;
 
@@ -68,5 +74,6 @@ export function parseZipResumeOptions(argv: string[]): ZipResumeOptions | 'help'
     lockMs: Math.max(1000, positive('lock-ms', values['lock-ms'], 5000, true)),
     stalledIntervalMs: Math.max(500, positive('stalled-interval-ms', values['stalled-interval-ms'], 1000, true)),
     unzip: !values['no-unzip'],
+    singleFull: values['single-full'],
   };
 }

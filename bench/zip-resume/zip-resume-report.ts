@@ -32,20 +32,35 @@ const uploadedByB = (c: CrashRun) =>
   c.uploadsStartedByB > 0 ? c.archiveBytes : c.archiveBytes - c.uploadsAtKill.reduce((n, u) => n + u.bytes, 0);
 const mibOf = (bytes: number) => mib(bytes);
 
+/** A crash run and the full run it is compared with (the one just before it, or the only one). */
+export interface ResumePair {
+  full: FullRun;
+  crash: CrashRun;
+}
+
 /** One row per crash run, then the medians with their ranges, and the target. */
 export function printResumeSummary(
-  full: FullRun,
-  crashes: CrashRun[],
+  pairs: ResumePair[],
   job: { files: number; bytes: number },
   log: (line: string) => void,
 ): void {
+  const fulls = [...new Set(pairs.map((p) => p.full))];
+  const crashes = pairs.map((p) => p.crash);
+  if (pairs.length === 0) return;
   log(
-    `\nfull run: T_full = ${seconds(full.ms)} s (went active -> completed), worker peak RSS ${mbFromKb(full.peakRssKb)} MB`,
+    `
+${fulls.length === 1 ? 'full run' : `${fulls.length} full runs, one before each crash run`}: T_full = ${spread(
+      fulls.map((f) => f.ms),
+      seconds,
+    )} s (went active -> completed), worker peak RSS ${spread(
+      fulls.map((f) => f.peakRssKb),
+      (kb) => mbFromKb(kb),
+    )} MB`,
   );
-  if (crashes.length === 0) return;
-  const row = (name: string, c: CrashRun) => [
+  const row = (name: string, { full, crash: c }: ResumePair) => [
     name,
     `${c.atKill.filesDone}/${job.files}`,
+    seconds(full.ms),
     seconds(c.beforeKillMs),
     seconds(c.takeoverMs),
     seconds(c.nextMs),
@@ -64,6 +79,7 @@ export function printResumeSummary(
       [
         'crash run',
         'killed at',
+        'T_full s',
         'A ran s',
         'takeover s',
         'T_next s',
@@ -77,11 +93,11 @@ export function printResumeSummary(
         'B down/job',
         'B peak RSS MB',
       ],
-      crashes.map((c, i) => row(`${i + 1}`, c)),
+      pairs.map((p, i) => row(`${i + 1}`, p)),
     ),
   );
-  const next = crashes.map((c) => c.nextMs / full.ms);
-  const kill = crashes.map((c) => c.killMs / full.ms);
+  const next = pairs.map((p) => p.crash.nextMs / p.full.ms);
+  const kill = pairs.map((p) => p.crash.killMs / p.full.ms);
   const of = (f: (c: CrashRun) => number) => crashes.map(f);
   log(`\n${crashes.length} crash run${crashes.length === 1 ? '' : 's'}, median (min-max):`);
   log(
@@ -123,7 +139,7 @@ export function printResumeSummary(
   const kept = crashes.filter((c) => c.uploadsStartedByB === 0).length;
   const partsBytes = (c: CrashRun) => c.uploadsAtKill.reduce((n, u) => n + u.bytes, 0);
   log(
-    `  multipart upload: B kept A's in ${kept} of ${crashes.length} runs; B uploaded about ${spread(of(uploadedByB), mibOf)} MiB of the ${mibOf(full.archiveBytes)} MiB archive (A's complete parts at the kill: ${spread(of(partsBytes), mibOf)} MiB)`,
+    `  multipart upload: B kept A's in ${kept} of ${crashes.length} runs; B uploaded about ${spread(of(uploadedByB), mibOf)} MiB of the ${mibOf(crashes[0]!.archiveBytes)} MiB archive (A's complete parts at the kill: ${spread(of(partsBytes), mibOf)} MiB)`,
   );
   log(
     `  worker B peak RSS ${spread(
