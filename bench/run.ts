@@ -2,11 +2,13 @@ import { runFleetBench } from './fleet/fleet.bench.js';
 import { isUsageError } from './harness/usage-error.js';
 import { runIngestBench } from './ingest/ingest.bench.js';
 import { runMediaBench } from './media/media.bench.js';
+import { runZipResumeBench } from './zip-resume/zip-resume.bench.js';
 import { runZipBench } from './zip/zip.bench.js';
 
 /** `npm run bench -- <name> [flags]`: one entry point for every benchmark. */
 const BENCHES: Record<string, (argv: string[]) => Promise<number>> = {
   zip: runZipBench,
+  'zip-resume': runZipResumeBench,
   ingest: runIngestBench,
   media: runMediaBench,
   fleet: runFleetBench,

@@ -40,6 +40,8 @@ export interface BenchStack {
   tenant: string;
   limits: TenantLimits;
   fileServer: FileServerProcess;
+  /** Where s3rver keeps the bucket's objects and open multipart uploads (a bench may count their parts). */
+  s3Directory: string;
   /** Removed at clean-up. */
   tempRoot: string;
   /** The worker's TEMP_DIR (inside tempRoot): a bench checks it is empty after each job. */
@@ -128,6 +130,7 @@ export async function startBenchStack(o: BenchStackOptions, cleanup: CleanupStac
     tenant: TENANT,
     limits,
     fileServer,
+    s3Directory: stack.s3Directory,
     tempRoot,
     workerTemp,
     workerEnv: ({ downloadConcurrency }) => {

@@ -27,6 +27,17 @@ async function unzipTest(downloadUrl: string, dir: string, entries: number): Pro
     const res = await fetch(downloadUrl);
     if (!res.ok || !res.body) return { problems: [`GET via the presigned URL answered ${res.status}`], notes: [] };
     await pipeline(Readable.fromWeb(res.body as WebReadableStream<Uint8Array>), createWriteStream(path));
+    return await unzipTestFile(path, entries);
+  } catch (err) {
+    return { problems: [`downloading the archive failed: ${(err as Error).message}`], notes: [] };
+  } finally {
+    await rm(path, { force: true });
+  }
+}
+
+/** `unzip -t` on an archive on disk: every one of `entries` entries must test OK. */
+export async function unzipTestFile(path: string, entries: number): Promise<ArchiveCheck> {
+  try {
     const t0 = performance.now();
     const { stdout } = await promisify(execFile)('unzip', ['-t', path], { maxBuffer: 64 * 1024 * 1024 });
     const ok = stdout.split('\n').filter((l) => /^\s+testing: .*\s+OK$/.test(l)).length;
@@ -44,8 +55,6 @@ async function unzipTest(downloadUrl: string, dir: string, entries: number): Pro
       problems: [`unzip -t failed: ${(e.stdout ?? '').split('\n').slice(-3).join(' ') || e.message}`],
       notes: [],
     };
-  } finally {
-    await rm(path, { force: true });
   }
 }
 
