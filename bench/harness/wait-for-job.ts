@@ -10,6 +10,8 @@ export interface WaitForJobOptions {
   progressEveryMs?: number;
   /** Returns a reason to give up early (the worker died), or undefined. */
   abandonIf?: () => string | undefined;
+  /** Called with every document read (every `pollMs`). */
+  onPoll?: (doc: JobDocument) => void;
 }
 
 const FINAL_STATES = new Set(['completed', 'failed', 'cancelled']);
@@ -21,6 +23,7 @@ export async function waitForJob(api: BenchApi, id: string, o: WaitForJobOptions
   let lastProgress = Date.now();
   for (;;) {
     const doc = await api.getJob(id);
+    o.onPoll?.(doc);
     if (FINAL_STATES.has(doc.state)) return doc;
     const reason = o.abandonIf?.();
     if (reason) throw new Error(`job ${id} abandoned while ${doc.state}: ${reason}`);

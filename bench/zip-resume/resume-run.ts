@@ -41,6 +41,8 @@ export interface RunSetup {
 export interface FullRun {
   /** From the job going active (BullMQ processedOn) to completed (finishedOn). */
   ms: number;
+  /** From the first poll that saw every file done to completed: the last parts and CompleteMultipartUpload. */
+  tailMs: number;
   archiveBytes: number;
   peakRssKb: number;
   problems: string[];
@@ -49,6 +51,8 @@ export interface FullRun {
 export interface CrashRun {
   /** From worker B picking the job up (its processedOn) to completed. */
   nextMs: number;
+  /** As FullRun's: the part of nextMs that does not shrink with what B redoes. */
+  tailMs: number;
   /** From the SIGKILL of worker A to completed. */
   killMs: number;
   /** From the SIGKILL to B picking the job up: the lock running out and the stalled-job check. */
@@ -86,6 +90,17 @@ function zipResult(doc: JobDocument): ZipResultView {
     );
   }
   return parsed.data;
+}
+
+/** Remembers when a poll first saw every file of the job done (downloaded and written). */
+function allFilesWatch(files: number) {
+  let at: number | undefined;
+  return {
+    onPoll: (d: JobDocument) => {
+      if (at === undefined && d.progress.filesDone + d.progress.filesFailed >= files) at = Date.now();
+    },
+    tailTo: (finishedAt: string | undefined) => (at && finishedAt ? Date.parse(finishedAt) - at : NaN),
+  };
 }
 
 const msBetween = (from: string | undefined, to: string | undefined) =>
@@ -126,6 +141,7 @@ async function checkAndDelete(s: RunSetup, result: ZipResultView, readBack = tru
 export async function runFull(s: RunSetup, { readBack }: { readBack: boolean }): Promise<FullRun> {
   const worker = startWorkerGroup('worker', s.env);
   s.onWorkers([worker]);
+  const allFiles = allFilesWatch(s.files);
   let doc: JobDocument;
   let peakRssKb: number;
   try {
@@ -135,6 +151,8 @@ export async function runFull(s: RunSetup, { readBack }: { readBack: boolean }):
     s.log(`job ${id} on worker pid ${worker.pid}`);
     doc = await waitForJob(s.api, id, {
       timeoutMs: jobTimeoutMs(s.files * s.fileBytes),
+      pollMs: POLL_MS,
+      onPoll: allFiles.onPoll,
       onProgress: (d) => s.log(progressLine(d, t0, worker.pid)),
       abandonIf: () => (worker.hasExited() ? 'the worker process exited' : undefined),
     });
@@ -145,11 +163,14 @@ export async function runFull(s: RunSetup, { readBack }: { readBack: boolean }):
   }
   const result = zipResult(doc);
   const ms = msBetween(doc.startedAt, doc.finishedAt);
+  const tailMs = allFiles.tailTo(doc.finishedAt);
   const problems: string[] = [];
   if (doc.attempts !== 1) problems.push(`the full run's job started ${doc.attempts} times (its lock was lost)`);
-  s.log(`  completed in ${seconds(ms)} s, archive ${mib(result.size)} MiB, worker peak RSS ${mbFromKb(peakRssKb)} MB`);
+  s.log(
+    `  completed in ${seconds(ms)} s (${seconds(tailMs)} s of it after the last file was in), archive ${mib(result.size)} MiB, worker peak RSS ${mbFromKb(peakRssKb)} MB`,
+  );
   problems.push(...(await checkAndDelete(s, result, readBack)));
-  return { ms, archiveBytes: result.size, peakRssKb, problems };
+  return { ms, tailMs, archiveBytes: result.size, peakRssKb, problems };
 }
 
 /** Polls the job until `filesDone` reaches `killFiles` while it is active; fails if it ends first. */
@@ -215,6 +236,7 @@ export async function runCrash(s: RunSetup, killAt: number, label: string): Prom
   const killFiles = Math.ceil(killAt * s.files);
   const a = startWorkerGroup('worker A', s.env);
   const workers: WorkerGroup[] = [a];
+  const allFiles = allFilesWatch(s.files);
   s.onWorkers(workers);
   let doc: JobDocument;
   let atKill: JobDocument;
@@ -251,6 +273,8 @@ export async function runCrash(s: RunSetup, killAt: number, label: string): Prom
     let lastLog = Date.now();
     doc = await waitForJob(s.api, id, {
       timeoutMs: jobTimeoutMs(s.files * s.fileBytes),
+      pollMs: POLL_MS,
+      onPoll: allFiles.onPoll,
       progressEveryMs: 100,
       onProgress: (d) => {
         newUploads.look();
@@ -274,6 +298,7 @@ export async function runCrash(s: RunSetup, killAt: number, label: string): Prom
   }
   const run: CrashRun = {
     nextMs: msBetween(doc.startedAt, doc.finishedAt),
+    tailMs: allFiles.tailTo(doc.finishedAt),
     killMs: doc.finishedAt ? Date.parse(doc.finishedAt) - tKill : NaN,
     takeoverMs: doc.startedAt ? Date.parse(doc.startedAt) - tKill : NaN,
     beforeKillMs: atKill.startedAt ? tKill - Date.parse(atKill.startedAt) : NaN,
@@ -289,7 +314,7 @@ export async function runCrash(s: RunSetup, killAt: number, label: string): Prom
     problems,
   };
   s.log(
-    `  completed ${seconds(run.killMs)} s after the kill: taken over after ${seconds(run.takeoverMs)} s, then ${seconds(run.nextMs)} s on B; B downloaded ${run.servedAfterKill.requests} files, ${mib(run.servedAfterKill.bytes)} MiB; B ${uploadsStartedByB === 0 ? "kept A's multipart upload" : `started ${uploadsStartedByB} new multipart upload(s)`}; B peak RSS ${mbFromKb(peakRssKbB)} MB`,
+    `  completed ${seconds(run.killMs)} s after the kill: taken over after ${seconds(run.takeoverMs)} s, then ${seconds(run.nextMs)} s on B (${seconds(run.tailMs)} s of it after the last file was in); B downloaded ${run.servedAfterKill.requests} files, ${mib(run.servedAfterKill.bytes)} MiB; B ${uploadsStartedByB === 0 ? "kept A's multipart upload" : `started ${uploadsStartedByB} new multipart upload(s)`}; B peak RSS ${mbFromKb(peakRssKbB)} MB`,
   );
   problems.push(...(await checkAndDelete(s, result)));
   return run;

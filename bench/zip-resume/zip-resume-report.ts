@@ -107,6 +107,18 @@ ${fulls.length === 1 ? 'full run' : `${fulls.length} full runs, one before each 
     )} s; target <= ${NEXT_TARGET}: ${median(next) <= NEXT_TARGET ? 'met' : 'NOT met'})`,
   );
   log(
+    `  after the last file was in (last parts, central directory, CompleteMultipartUpload): full ${spread(
+      pairs.map((p) => p.full.tailMs),
+      seconds,
+    )} s, B ${spread(
+      of((c) => c.tailMs),
+      seconds,
+    )} s; T_next / T_full without it: ${spread(
+      pairs.map((p) => (p.crash.nextMs - p.crash.tailMs) / (p.full.ms - p.full.tailMs)),
+      ratio,
+    )}`,
+  );
+  log(
     `  T_kill / T_full = ${spread(kill, ratio)}  (T_kill ${spread(
       of((c) => c.killMs),
       seconds,
