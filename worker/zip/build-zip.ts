@@ -34,8 +34,11 @@ export interface BuildZipRequest {
 }
 
 const MANIFEST_NAME = 'manifest.json';
-/** Parts uploading at once: enough to keep S3 busy while the next part fills (each is one part-size buffer). */
-const PARTS_IN_FLIGHT = 4;
+/**
+ * Parts uploading at once: enough to keep S3 busy while the next part fills (each is one part-size buffer). 3, not
+ * 4: one 8 MiB buffer less at the peak, as fast within the noise (`npm run bench -- zip-sweep`, README "Worker memory").
+ */
+const PARTS_IN_FLIGHT = 3;
 const deflateBuffer = promisify(deflateRaw);
 
 /** Copies one prepared entry from its temp file into the archive. */
