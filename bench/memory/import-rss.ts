@@ -41,8 +41,8 @@ const GROUPS: ModuleGroup[] = [
   },
   { name: '@aws-sdk/client-dynamodb + lib-dynamodb', modules: ['@aws-sdk/client-dynamodb', '@aws-sdk/lib-dynamodb'] },
   { name: 'got + request-filtering-agent', modules: ['got', 'request-filtering-agent'] },
-  { name: 'nodemailer', modules: ['nodemailer'] },
-  { name: 'file-type + mime-types', modules: ['file-type', 'mime-types'] },
+  { name: 'nodemailer (loaded with the first share email)', modules: ['nodemailer'] },
+  { name: 'file-type + mime-types (sniffing every download)', modules: ['file-type', 'mime-types'] },
   { name: 'sharp (not imported by the worker)', modules: ['sharp'] },
   { name: 'prom-client (not imported by the worker)', modules: ['prom-client'] },
   {
