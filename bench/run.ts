@@ -2,6 +2,8 @@ import { runFleetBench } from './fleet/fleet.bench.js';
 import { isUsageError } from './harness/usage-error.js';
 import { runIngestBench } from './ingest/ingest.bench.js';
 import { runMediaBench } from './media/media.bench.js';
+import { runMemoryBench } from './memory/import-rss.js';
+import { runZipSweep } from './memory/zip-sweep.js';
 import { runZipResumeBench } from './zip-resume/zip-resume.bench.js';
 import { runZipBench } from './zip/zip.bench.js';
 
@@ -12,6 +14,8 @@ const BENCHES: Record<string, (argv: string[]) => Promise<number>> = {
   ingest: runIngestBench,
   media: runMediaBench,
   fleet: runFleetBench,
+  memory: runMemoryBench,
+  'zip-sweep': runZipSweep,
 };
 
 async function main(): Promise<number> {

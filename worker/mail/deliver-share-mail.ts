@@ -1,16 +1,16 @@
-import type { Transporter } from 'nodemailer';
 import { mailDeliveryId, type MailJobData, type MailJobResult } from '../../shared/jobs/mail-delivery.js';
 import { zipJob } from '../../shared/jobs/zip.job.js';
 import type { JobQueues } from '../../shared/queues.js';
 import type { ShareStore } from '../../shared/share/share-store.js';
 import type { TenantRegistry } from '../../shared/tenants.js';
 import { failJob, RetryJobError } from '../runtime/job-errors.js';
+import type { MailTransport } from './mail-transport.js';
 import { sendMail } from './send-mail.js';
 import { composeShareMail } from './share-mail.js';
 
 export interface DeliverShareMailDeps {
   /** Undefined when SMTP_URL is not set: every email then fails for good (`mail_not_configured`). */
-  transport?: Transporter;
+  transport?: MailTransport;
   /** MAIL_FROM. */
   from: string;
   tenants: TenantRegistry;

@@ -1,5 +1,5 @@
-import type { Transporter } from 'nodemailer';
 import { failJob, RetryJobError } from '../runtime/job-errors.js';
+import type { MailTransport } from './mail-transport.js';
 import type { ShareMail } from './share-mail.js';
 
 export interface OutgoingMail extends ShareMail {
@@ -19,7 +19,7 @@ interface SmtpError extends Error {
  * Sends one email. The SMTP server's verdict decides what happens next: a 5xx answer is permanent (the job ends,
  * nothing retries it), a 4xx answer or a connection that failed is retried with backoff.
  */
-export async function sendMail(transport: Transporter, mail: OutgoingMail): Promise<{ response: string }> {
+export async function sendMail(transport: MailTransport, mail: OutgoingMail): Promise<{ response: string }> {
   try {
     const info = (await transport.sendMail({
       from: mail.from,

@@ -39,8 +39,11 @@ export interface BuildZipRequest {
   signal?: AbortSignal;
 }
 
-/** Parts uploading at once: enough to keep S3 busy while the next part fills (each is one part-size buffer). */
-const PARTS_IN_FLIGHT = 4;
+/**
+ * Parts uploading at once: enough to keep S3 busy while the next part fills (each is one part-size buffer). 3, not
+ * 4: one 8 MiB buffer less at the peak, as fast within the noise (`npm run bench -- zip-sweep`, README "Worker memory").
+ */
+const PARTS_IN_FLIGHT = 3;
 
 /** The entry the checkpoint cut came out different this time (its URL changed): the archive starts over. */
 class ResumeMismatch extends Error {}
