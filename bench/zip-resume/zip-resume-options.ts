@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { positiveOption } from '../harness/positive-option.js';
 import { UsageError } from '../harness/usage-error.js';
 
 export interface ZipResumeOptions {
@@ -25,16 +26,8 @@ export interface ZipResumeOptions {
 
 export const ZIP_RESUME_USAGE = `usage: npm run bench -- zip-resume [--files 410] [--size-mib 5] [--concurrency 8] [--kill-at 0.8] [--runs 3] [--lock-ms 5000] [--stalled-interval-ms 1000] [--no-unzip] [--single-full]`;
 
-function positive(name: string, raw: string | undefined, fallback: number, integer: boolean): number {
-  if (raw === undefined) return fallback;
-  const n = Number(raw);
-  if (!Number.isFinite(n) || n <= 0 || (integer && !Number.isInteger(n))) {
-    throw new UsageError(
-      `--${name} must be a positive ${integer ? 'integer' : 'number'}, got "${raw}"\n${ZIP_RESUME_USAGE}`,
-    );
-  }
-  return n;
-}
+const positive = (name: string, raw: string | undefined, fallback: number, integer: boolean) =>
+  positiveOption(name, raw, fallback, integer, ZIP_RESUME_USAGE);
 
 const FLAGS = {
   files: { type: 'string' },

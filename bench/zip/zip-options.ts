@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { positiveOption } from '../harness/positive-option.js';
 import { UsageError } from '../harness/usage-error.js';
 
 export interface ZipBenchOptions {
@@ -21,16 +22,8 @@ export interface ZipBenchOptions {
 
 export const ZIP_BENCH_USAGE = `usage: npm run bench -- zip [--files 200] [--size-mib 5] [--concurrency 8] [--scale 5] [--no-unzip] [--no-peers] [--deflate-files 0] [--deflate-size-mib 2] [--profile]`;
 
-function positive(name: string, raw: string | undefined, fallback: number, integer: boolean): number {
-  if (raw === undefined) return fallback;
-  const n = Number(raw);
-  if (!Number.isFinite(n) || n <= 0 || (integer && !Number.isInteger(n))) {
-    throw new UsageError(
-      `--${name} must be a positive ${integer ? 'integer' : 'number'}, got "${raw}"\n${ZIP_BENCH_USAGE}`,
-    );
-  }
-  return n;
-}
+const positive = (name: string, raw: string | undefined, fallback: number, integer: boolean) =>
+  positiveOption(name, raw, fallback, integer, ZIP_BENCH_USAGE);
 
 const FLAGS = {
   files: { type: 'string' },
