@@ -1,5 +1,4 @@
-import { parseArgs } from 'node:util';
-import { positiveOption } from '../harness/positive-option.js';
+import { parseBenchFlags, positiveOption } from '../harness/bench-flags.js';
 import { UsageError } from '../harness/usage-error.js';
 
 export interface ZipResumeOptions {
@@ -42,13 +41,7 @@ const FLAGS = {
   help: { type: 'boolean', short: 'h', default: false },
 } as const;
 
-function parseFlags(argv: string[]) {
-  try {
-    return parseArgs({ args: argv, options: FLAGS, strict: true }).values;
-  } catch (err) {
-    throw new UsageError(`${(err as Error).message}\n${ZIP_RESUME_USAGE}`);
-  }
-}
+const parseFlags = (argv: string[]) => parseBenchFlags(argv, FLAGS, ZIP_RESUME_USAGE);
 
 export function parseZipResumeOptions(argv: string[]): ZipResumeOptions | 'help' {
   const values = parseFlags(argv);

@@ -1,6 +1,4 @@
-import { parseArgs } from 'node:util';
-import { positiveOption } from '../harness/positive-option.js';
-import { UsageError } from '../harness/usage-error.js';
+import { parseBenchFlags, positiveOption } from '../harness/bench-flags.js';
 
 export interface ZipBenchOptions {
   files: number;
@@ -38,13 +36,7 @@ const FLAGS = {
   help: { type: 'boolean', short: 'h', default: false },
 } as const;
 
-function parseFlags(argv: string[]) {
-  try {
-    return parseArgs({ args: argv, options: FLAGS, strict: true }).values;
-  } catch (err) {
-    throw new UsageError(`${(err as Error).message}\n${ZIP_BENCH_USAGE}`);
-  }
-}
+const parseFlags = (argv: string[]) => parseBenchFlags(argv, FLAGS, ZIP_BENCH_USAGE);
 
 export function parseZipBenchOptions(argv: string[]): ZipBenchOptions | 'help' {
   const values = parseFlags(argv);
