@@ -178,6 +178,18 @@ function partUploads(uploadId: string): Map<number, number> {
   return counts;
 }
 
+/** Starts worker B, waits for the job to complete, checks B's log, and reads the archive (three readers). */
+async function completeOnB(jobId: string, says: string, served: { bodies: Buffer[] }, names: string[]) {
+  const b = child();
+  const job = await h.waitForJob(jobId, { timeoutMs: 90_000 });
+  expect(job.state, JSON.stringify(job.error)).toBe('completed');
+  expect(b.output()).toContain(says);
+  const read = await readZip((await h.download(job.result.downloadUrl)).body);
+  expect(read.map((e) => e.name).sort()).toEqual([...names].sort());
+  for (const e of read) expect(e.data.equals(served.bodies[names.indexOf(e.name)]!), e.name).toBe(true);
+  return read;
+}
+
 describe('zip jobs resume after a crash', () => {
   it.each(['store', 'deflate'] as const)(
     'a %s job taken over after SIGKILL keeps its upload: the checkpointed parts are not uploaded again, and the archive is whole',
@@ -190,16 +202,9 @@ describe('zip jobs resume after a crash', () => {
       expect(cut).toBeDefined();
 
       served.release();
-      const b = child();
-      const job = await h.waitForJob(jobId, { timeoutMs: 90_000 });
-      expect(job.state, JSON.stringify(job.error)).toBe('completed');
-      expect(b.output()).toContain('resuming the archive from its checkpoint');
-
-      // One archive, every entry byte for byte (yauzl, Java's ZipInputStream, unzip -t).
+      // Every entry byte for byte (yauzl, Java's ZipInputStream, unzip -t), in one archive.
+      const read = await completeOnB(jobId, 'resuming the archive from its checkpoint', served, names);
       expect(await archives(jobId)).toEqual([key]);
-      const read = await readZip((await h.download(job.result.downloadUrl)).body);
-      expect(read.map((e) => e.name).sort()).toEqual([...names].sort());
-      for (const e of read) expect(e.data.equals(served.bodies[names.indexOf(e.name)]!), e.name).toBe(true);
       expect(read.every((e) => e.compressionMethod === (kind === 'store' ? 0 : 8))).toBe(true);
 
       // The parts before the checkpoint went up once, from worker A; one upload was ever started for the key.
@@ -223,13 +228,7 @@ describe('zip jobs resume after a crash', () => {
     expect(a.output()).toContain('upload kept for the next run to resume');
     expect(await openUploads(key)).toHaveLength(1);
     served.release();
-    const b = child();
-    const job = await h.waitForJob(jobId, { timeoutMs: 90_000 });
-    expect(job.state, JSON.stringify(job.error)).toBe('completed');
-    expect(b.output()).toContain('resuming the archive from its checkpoint');
-    const read = await readZip((await h.download(job.result.downloadUrl)).body);
-    expect(read.map((e) => e.name).sort()).toEqual([...names].sort());
-    for (const e of read) expect(e.data.equals(served.bodies[names.indexOf(e.name)]!), e.name).toBe(true);
+    await completeOnB(jobId, 'resuming the archive from its checkpoint', served, names);
     const uploads = partUploads(left.uploadId);
     for (let p = 1; p <= left.parts.length; p++) expect(uploads.get(p), `part ${p}`).toBe(1);
     expect(await openUploads(key)).toEqual([]);
@@ -239,13 +238,7 @@ describe('zip jobs resume after a crash', () => {
     const { jobId, served, names, left, key } = await killMidJob('store', '/resume-changed');
     served.replace(served.bodies.map((b, i) => makeBody('store', i + 100)));
     served.release();
-    const b = child();
-    const job = await h.waitForJob(jobId, { timeoutMs: 90_000 });
-    expect(job.state, JSON.stringify(job.error)).toBe('completed');
-    expect(b.output()).toContain('the checkpoint cannot be continued: starting over');
-    const read = await readZip((await h.download(job.result.downloadUrl)).body);
-    expect(read.map((e) => e.name).sort()).toEqual([...names].sort());
-    for (const e of read) expect(e.data.equals(served.bodies[names.indexOf(e.name)]!), e.name).toBe(true);
+    await completeOnB(jobId, 'the checkpoint cannot be continued: starting over', served, names);
     // The old upload was aborted and a new one completed.
     expect(await openUploads(key)).toEqual([]);
     expect(partUploads(left.uploadId).size).toBeGreaterThan(0);
