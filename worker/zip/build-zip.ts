@@ -131,15 +131,12 @@ async function writeArchive(
   await deps.checkpoints?.claim(jobId, owner, resume === undefined);
 
   const done = new Set(resume?.complete.map((e) => e.index));
-  // The cut entry goes first: the archive continues in its middle.
-  const todo = files.map((file, index) => ({ file, index })).filter(({ index }) => !done.has(index));
-  if (resume?.cut)
-    todo.unshift(
-      ...todo.splice(
-        todo.findIndex((t) => t.index === resume.cut!.index),
-        1,
-      ),
-    );
+  const cutIndex = resume?.cut?.index;
+  // The cut entry goes first (the archive continues in its middle), the rest in input order (a stable sort).
+  const todo = files
+    .map((file, index) => ({ file, index }))
+    .filter(({ index }) => !done.has(index))
+    .sort((a, b) => Number(b.index === cutIndex) - Number(a.index === cutIndex));
   const keptBytes = resume?.complete.reduce((n, e) => n + e.size, 0) ?? 0;
   const downloads = await JobDownloads.open(deps, {
     jobId,
