@@ -121,7 +121,12 @@ const entryEnd = (e: ZipCheckpoint['entries'][number]) =>
  * full part they fill, stops it with `signal` (SIGTERM: after a 1 s shutdown deadline), and returns the checkpoint
  * it left.
  */
-async function killMidJob(kind: 'store' | 'deflate', prefix: string, signal: 'SIGKILL' | 'SIGTERM' = 'SIGKILL') {
+async function killMidJob(
+  kind: 'store' | 'deflate',
+  prefix: string,
+  signal: 'SIGKILL' | 'SIGTERM' = 'SIGKILL',
+  order: 'completion' | 'input' = 'completion',
+) {
   const ready = Array.from({ length: READY }, (_, i) => makeBody(kind, i));
   const held = Array.from({ length: HELD }, (_, i) => makeBody(kind, READY + i));
   const served = serve(prefix, ready, held);
@@ -129,7 +134,11 @@ async function killMidJob(kind: 'store' | 'deflate', prefix: string, signal: 'SI
   const a = child({ WORKER_SHUTDOWN_TIMEOUT_MS: '1000' });
   await until(() => a.output().includes('workers started'), 'worker A to start');
   const res = await h.request('POST', '/v1/zips', {
-    body: { filename: `resume-${kind}`, urls: served.paths.map((p) => files.url(p)), options: { compression: kind } },
+    body: {
+      filename: `resume-${kind}`,
+      urls: served.paths.map((p) => files.url(p)),
+      options: { compression: kind, order },
+    },
   });
   expect(res.status).toBe(202);
   const jobId = res.body.id as string;
@@ -191,10 +200,14 @@ async function completeOnB(jobId: string, says: string, served: { bodies: Buffer
 }
 
 describe('zip jobs resume after a crash', () => {
-  it.each(['store', 'deflate'] as const)(
-    'a %s job taken over after SIGKILL keeps its upload: the checkpointed parts are not uploaded again, and the archive is whole',
-    async (kind) => {
-      const { jobId, served, names, left, key } = await killMidJob(kind, `/resume-${kind}`);
+  it.each([
+    ['store', 'completion'],
+    ['deflate', 'completion'],
+    ['store', 'input'],
+  ] as const)(
+    'a %s job (%s order) taken over after SIGKILL keeps its upload: the checkpointed parts are not uploaded again, and the archive is whole',
+    async (kind, order) => {
+      const { jobId, served, names, left, key } = await killMidJob(kind, `/resume-${kind}-${order}`, 'SIGKILL', order);
       const cutAt = left.parts.length * left.partSize;
       const complete = left.entries.filter((e) => entryEnd(e) <= cutAt);
       const cut = left.entries.find((e) => entryEnd(e) > cutAt);
@@ -206,6 +219,8 @@ describe('zip jobs resume after a crash', () => {
       const read = await completeOnB(jobId, 'resuming the archive from its checkpoint', served, names);
       expect(await archives(jobId)).toEqual([key]);
       expect(read.every((e) => e.compressionMethod === (kind === 'store' ? 0 : 8))).toBe(true);
+      // In input order, the resumed run goes on where the first stopped: the cut entry, then the rest in order.
+      if (order === 'input') expect(read.map((e) => e.name)).toEqual(names);
 
       // The parts before the checkpoint went up once, from worker A; one upload was ever started for the key.
       const uploads = partUploads(left.uploadId);
