@@ -68,6 +68,20 @@ export interface Harness {
 }
 
 /**
+ * Every path under `dir`. A folder removed while it is walked (a worker sweeping a dead worker's temp files)
+ * fails a recursive readdir with ENOENT: the walk starts again, until it sees one state of the tree.
+ */
+async function listTree(dir: string): Promise<string[]> {
+  for (let tries = 1; ; tries++) {
+    try {
+      return await readdir(dir, { recursive: true });
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT' || tries >= 50) throw err;
+    }
+  }
+}
+
+/**
  * A whole ferry on real components: embedded S3 and DynamoDB servers, the machine's Redis (with a queue prefix
  * of its own), the real API on a free port and real BullMQ workers.
  */
@@ -180,8 +194,7 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
       return { status: res.status, body: Buffer.from(await res.arrayBuffer()), headers: res.headers };
     },
     // Each worker's own folder (and its owner file) is there while it runs: only what jobs left counts.
-    tempFiles: async () =>
-      (await readdir(tempDir, { recursive: true })).filter((p) => !/^ferry-worker-[^/]+(\/\.owner\.json)?$/.test(p)),
+    tempFiles: async () => (await listTree(tempDir)).filter((p) => !/^ferry-worker-[^/]+(\/\.owner\.json)?$/.test(p)),
     async close() {
       await ferry.close({ workerTimeoutMs: 5000, obliterate: true });
       await Promise.all(extraClients.map((c) => c.close()));

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
 import { ListMultipartUploadsCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startFileServer, type FileServer } from '../../fixtures/file-server.js';
 import { until } from '../../fixtures/until.js';
 import { solidPng } from '../../local/sample-files.js';
@@ -29,8 +29,13 @@ beforeAll(async () => {
     startFileServer(),
   ]);
 });
+// A test that fails leaves no worker behind to take the next test's job.
+afterEach(async () => {
+  const running = children.splice(0);
+  for (const c of running) c.process.kill('SIGKILL');
+  await Promise.all(running.map((c) => c.exited));
+});
 afterAll(async () => {
-  for (const c of children) c.process.kill('SIGKILL');
   for (const res of held) res.destroy();
   await Promise.all([h?.close(), files?.close()]);
 });
