@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ListMultipartUploadsCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { spawnTs, type TsChild } from '../fixtures/child-process.js';
 import { compileOnce } from '../fixtures/compile-once.js';
 import { freePort } from '../fixtures/free-port.js';
+import { listTree } from '../fixtures/list-tree.js';
 import { until } from '../fixtures/until.js';
 import { LOCAL_CREDENTIALS, startLocalStack, type LocalStack } from '../local/stack.js';
 import { loadConfig, type Config } from '../shared/config.js';
@@ -122,7 +123,7 @@ export async function startFleet(o: FleetOptions): Promise<Fleet> {
     workers,
     tempDir,
     startWorker,
-    tempFiles: () => readdir(tempDir, { recursive: true }),
+    tempFiles: () => listTree(tempDir),
     async post(path, body) {
       const res = await fetch(`${baseUrl}${path}`, {
         method: 'POST',

@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Queue } from 'bullmq';
+import { listTree } from '../../fixtures/list-tree.js';
 import { startFerry } from '../../local/in-process.js';
 import { LOCAL_CREDENTIALS, startLocalStack, type LocalStack } from '../../local/stack.js';
 import type { MediaDeps } from '../../media/media-deps.js';
@@ -65,20 +66,6 @@ export interface Harness {
   tempFiles(): Promise<string[]>;
   startWorker(env?: Record<string, string>): RunningWorkers;
   close(): Promise<void>;
-}
-
-/**
- * Every path under `dir`. A folder removed while it is walked (a worker sweeping a dead worker's temp files)
- * fails a recursive readdir with ENOENT: the walk starts again, until it sees one state of the tree.
- */
-async function listTree(dir: string): Promise<string[]> {
-  for (let tries = 1; ; tries++) {
-    try {
-      return await readdir(dir, { recursive: true });
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'ENOENT' || tries >= 50) throw err;
-    }
-  }
 }
 
 /**
