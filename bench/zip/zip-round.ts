@@ -23,7 +23,7 @@ import { startWorkerProcess } from '../processes/worker-process.js';
 import { syntheticFileUrls, type SyntheticKind } from '../synthetic/synthetic-files.js';
 import { checkArchive } from './archive-check.js';
 
-/** Parts lib-storage keeps in flight: S3ObjectStore.uploadStream's default, which the zip job uses. */
+/** Parts in flight of the upload-only baseline and the peers (lib-storage Upload queueSize): the recipe's setting. */
 export const UPLOAD_QUEUE_SIZE = 4;
 
 export interface RoundSetup {
