@@ -130,7 +130,7 @@ export function printSummary(rounds: RoundResult[], log: (line: string) => void)
     `  store ratio <= ${RATIO_TARGET}: ${done.map((r) => `${r.label} ${r.ratio!.toFixed(2)} ${verdict(r.ratio! <= RATIO_TARGET)}`).join(', ') || '-'}`,
   );
   log(
-    `  peak RSS < ${RSS_TARGET_MB} MB:  ${done.map((r) => `${r.label} ${mbFromKb(r.job!.peakRssKb)} ${verdict(rssMb(r.job!.peakRssKb) < RSS_TARGET_MB)}`).join(', ') || '-'}`,
+    `  peak RSS <= ${RSS_TARGET_MB} MB:  ${done.map((r) => `${r.label} ${mbFromKb(r.job!.peakRssKb)} ${verdict(rssMb(r.job!.peakRssKb) <= RSS_TARGET_MB)}`).join(', ') || '-'}`,
   );
   if (done.length === 2) {
     const [a, b] = done as [RoundResult, RoundResult];
