@@ -1,4 +1,3 @@
-import type { IncomingHttpHeaders } from 'node:http';
 import { startFileServer } from '../fixtures/file-server.js';
 import { startOutageProxy } from '../fixtures/outage-proxy.js';
 import { until } from '../fixtures/until.js';
@@ -6,11 +5,6 @@ import { generateWebhookSecret } from '../shared/tenants.js';
 import { verifyWebhook } from '../shared/webhooks.js';
 import type { DrillResult } from './drill.js';
 import { startFleet } from './fleet.js';
-
-interface Delivery {
-  headers: IncomingHttpHeaders;
-  body: string;
-}
 
 interface Planned {
   path: '/v1/zips' | '/v1/ingests';
@@ -39,15 +33,7 @@ export async function webhookOutage(): Promise<DrillResult> {
     res.writeHead(200, { 'content-type': 'application/octet-stream' });
     res.write(Buffer.alloc(1024));
   });
-  const deliveries: Delivery[] = [];
-  files.route('/hook', (req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      deliveries.push({ headers: req.headers, body: Buffer.concat(chunks).toString('utf8') });
-      res.writeHead(204).end();
-    });
-  });
+  const deliveries = files.receive('/hook');
   const [a, b] = await Promise.all([startOutageProxy(files.origin), startOutageProxy(files.origin)]);
   a.cut();
   b.cut();

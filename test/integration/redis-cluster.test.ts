@@ -54,15 +54,7 @@ describe('ferry on a Redis Cluster', () => {
   it('runs a zip job with a webhook: archive stored, delivery signed', async () => {
     const png = solidPng(8, 8, [9, 8, 7]);
     files.file('/z/a.png', png, 'image/png');
-    const deliveries: { headers: Record<string, unknown>; body: string }[] = [];
-    files.route('/hook', (req, res) => {
-      const chunks: Buffer[] = [];
-      req.on('data', (c: Buffer) => chunks.push(c));
-      req.on('end', () => {
-        deliveries.push({ headers: req.headers, body: Buffer.concat(chunks).toString('utf8') });
-        res.writeHead(204).end();
-      });
-    });
+    const deliveries = files.receive('/hook');
     const res = await h.request('POST', '/v1/zips', {
       body: { filename: 'c', urls: [files.url('/z/a.png')], webhook: { url: files.url('/hook') } },
     });

@@ -1,8 +1,9 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import type { IncomingHttpHeaders, ServerResponse } from 'node:http';
+import type { ServerResponse } from 'node:http';
 import { Worker } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startFileServer, type FileServer } from '../../fixtures/file-server.js';
+import { startFileServer, type FileServer, type ReceiveAnswer, type Received } from '../../fixtures/file-server.js';
+import { until } from '../../fixtures/until.js';
 import { createLogger } from '../../shared/logger.js';
 import { createRedis } from '../../shared/redis.js';
 import { verifyWebhook, WebhookVerificationError } from '../../shared/webhooks.js';
@@ -10,14 +11,10 @@ import { webhookDeliveryQueuer } from '../../worker/webhook/queue-delivery.js';
 import { queueDeliveryOnStalledFailure } from '../../worker/webhook/stalled-failure.js';
 import { startHarness, WEBHOOK_SECRET_A, type Harness } from '../helpers/harness.js';
 
-interface Delivery {
-  headers: IncomingHttpHeaders;
-  body: string;
-  at: number;
-}
+type Delivery = Received;
 
 /** How the receiver answers one delivery: a status (and headers), or never (the request hangs). */
-type Answer = { status: number; headers?: Record<string, string> } | 'stall';
+type Answer = ReturnType<ReceiveAnswer>;
 
 let h: Harness;
 let files: FileServer;
@@ -37,32 +34,8 @@ afterAll(async () => {
 /** A fresh receiver path answering deliveries in turn with `answers` (the last one repeats). */
 function hook(server: FileServer, answers: Answer[]): { url: string; deliveries: Delivery[] } {
   const path = `/hook-${++hookCount}`;
-  const deliveries: Delivery[] = [];
-  server.route(path, (req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      deliveries.push({ headers: req.headers, body: Buffer.concat(chunks).toString('utf8'), at: Date.now() });
-      const answer = answers[Math.min(deliveries.length, answers.length) - 1]!;
-      if (answer === 'stall') return;
-      res.writeHead(answer.status, answer.headers).end();
-    });
-  });
+  const deliveries = server.receive(path, (n) => answers[Math.min(n, answers.length) - 1]!);
   return { url: server.url(path), deliveries };
-}
-
-async function until<T>(
-  what: string,
-  probe: () => Promise<T | undefined> | T | undefined,
-  timeoutMs = 20_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
 }
 
 async function jobDocument(target: Harness, id: string) {
@@ -73,10 +46,14 @@ async function jobDocument(target: Harness, id: string) {
 
 /** Waits for the job document's webhook to be delivered or failed. */
 function webhookSettled(target: Harness, id: string) {
-  return until(`webhook of ${id}`, async () => {
-    const doc = await jobDocument(target, id);
-    return doc.webhook?.state === 'pending' ? undefined : doc;
-  });
+  return until(
+    async () => {
+      const doc = await jobDocument(target, id);
+      return doc.webhook?.state === 'pending' ? undefined : doc;
+    },
+    `webhook of ${id}`,
+    20_000,
+  );
 }
 
 async function createZip(target: Harness, url: string, webhookUrl: string): Promise<string> {
@@ -178,7 +155,7 @@ describe('webhooks', () => {
     expect(res.status, JSON.stringify(res.body)).toBe(202);
     const id: string = res.body.id;
 
-    await until('the first delivery', () => (deliveries.length >= 1 ? true : undefined));
+    await until(() => deliveries.length >= 1, 'the first delivery', 20_000);
     const during = await jobDocument(h, id);
     expect(during.webhook).toMatchObject({ url, state: 'pending' });
 
@@ -279,9 +256,7 @@ describe('webhooks of jobs that end without the processor finishing them', () =>
     });
     expect((await dying.getNextJob('dying-token'))?.id).toBe(id);
     await dying.startStalledCheckTimer();
-    await until('the stall to be counted', async () =>
-      (await quiet.queues.zip.getJob(id))?.deferredFailure ? true : undefined,
-    );
+    await until(async () => (await quiet.queues.zip.getJob(id))?.deferredFailure, 'the stall to be counted', 20_000);
     await dying.close();
     await connection.quit();
 
@@ -337,8 +312,10 @@ describe('webhooks of jobs that end without the processor finishing them', () =>
     const running = quiet.startWorker({ FETCH_IDLE_TIMEOUT_MS: '60000' });
     try {
       const id = await createZip(quiet, files.url('/held.png'), url);
-      await until('the job to be mid-download', async () =>
-        (await jobDocument(quiet, id)).state === 'active' && files.hits('/held.png') > 0 ? true : undefined,
+      await until(
+        async () => (await jobDocument(quiet, id)).state === 'active' && files.hits('/held.png') > 0,
+        'the job to be mid-download',
+        20_000,
       );
       expect((await quiet.request('DELETE', `/v1/jobs/${id}`)).status).toBe(202);
       const doc = await webhookSettled(quiet, id);
