@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startOwnRedis, type OwnRedis } from '../../fixtures/redis-server.js';
-import { loadConfig } from '../../shared/config.js';
-import { connectRedis, redisTopology, type RedisClient } from '../../shared/redis-topology.js';
+import { configRedisClients, redisReady } from '../helpers/config-redis.js';
 
 // A redis-server of the test's own with an ACL user: REDIS_USERNAME/REDIS_PASSWORD reach it, win over the URL's.
 let redis: OwnRedis;
-const opened: RedisClient[] = [];
+const clients = configRedisClients('test-auth');
+const connect = clients.connect;
 
 beforeAll(async () => {
   // Set after start: the fixture's own client is logged in already and stays so.
@@ -14,22 +14,11 @@ beforeAll(async () => {
   await redis.client.config('SET', 'requirepass', 'default-secret');
 });
 afterAll(async () => {
-  for (const c of opened) c.disconnect();
+  clients.closeAll();
   await redis?.close();
 });
 
-function connect(env: Record<string, string>): RedisClient {
-  const client = connectRedis(redisTopology(loadConfig(env)), 'test-auth', { role: 'api', commandTimeoutMs: 2000 });
-  client.on('error', () => undefined);
-  opened.push(client);
-  return client;
-}
-
-const ready = (c: RedisClient) =>
-  new Promise<void>((resolve, reject) => {
-    c.once('ready', () => resolve());
-    c.once('error', reject);
-  });
+const ready = redisReady;
 
 describe('Redis credentials from config', () => {
   it('logs in as REDIS_USERNAME with REDIS_PASSWORD', async () => {

@@ -9,10 +9,9 @@ import {
 } from '../../fixtures/redis-tls.js';
 import { until } from '../../fixtures/until.js';
 import { solidPng } from '../../local/sample-files.js';
-import { loadConfig } from '../../shared/config.js';
-import { connectRedis, redisTopology, type RedisClient } from '../../shared/redis-topology.js';
 import { hashApiKey } from '../../shared/tenants.js';
 import { startChildProcess } from '../helpers/child-worker.js';
+import { configRedisClients, redisReady } from '../helpers/config-redis.js';
 import { startHarness, type Harness } from '../helpers/harness.js';
 
 // Redis servers of the test's own that speak TLS only, with certificates of a throwaway CA: one that takes any
@@ -22,7 +21,8 @@ let open: OwnTlsRedis;
 let mutual: OwnTlsRedis;
 let files: FileServer;
 let h: Harness;
-const opened: RedisClient[] = [];
+const clients = configRedisClients('test-tls');
+const connect = clients.connect;
 
 beforeAll(async () => {
   certs = await makeTestCertificates();
@@ -33,25 +33,13 @@ beforeAll(async () => {
   h = await startHarness({ redis: { REDIS_URL: open.url, REDIS_TLS_CA_FILE: certs.caFile } });
 }, 60_000);
 afterAll(async () => {
-  for (const c of opened) c.disconnect();
+  clients.closeAll();
   await h?.close();
   await Promise.all([open?.close(), mutual?.close(), files?.close()]);
   await certs?.close();
 });
 
-function connect(env: Record<string, string>): RedisClient {
-  const client = connectRedis(redisTopology(loadConfig(env)), 'test-tls', { role: 'api', commandTimeoutMs: 2000 });
-  client.on('error', () => undefined);
-  opened.push(client);
-  return client;
-}
-
-/** Resolves once the client is ready, rejects with its first connection error (a refused handshake). */
-const ready = (c: RedisClient) =>
-  new Promise<void>((resolve, reject) => {
-    c.once('ready', () => resolve());
-    c.once('error', reject);
-  });
+const ready = redisReady;
 
 describe('ferry on Redis over TLS', () => {
   it('is ready over rediss:// with REDIS_TLS_CA_FILE, and runs a zip job to completion', async () => {
