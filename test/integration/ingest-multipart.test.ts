@@ -30,7 +30,7 @@ describe('ingest of a large file', () => {
     const [item] = job.result.items;
     expect(item).toMatchObject({ status: 'stored', size: big.length, sha256: sha256(big), contentType: 'image/png' });
     const head = await h.clients.s3.send(new HeadObjectCommand({ Bucket: h.config.S3_BUCKET, Key: item.key }));
-    // The item reports the ETag the store gave (AWS: `<hash>-<parts>` for multipart; s3rver: an MD5).
+    // The item reports the ETag the store gave (`<hash>-<parts>` for a multipart object, from AWS and s3rver alike).
     expect(head.ETag).toBe(`"${item.etag}"`);
     expect(head.CacheControl).toBe('public, max-age=31536000, immutable');
     const obj = await h.clients.s3.send(new GetObjectCommand({ Bucket: h.config.S3_BUCKET, Key: item.key }));
