@@ -83,13 +83,19 @@ export interface StartMultipartParams {
   contentType: string;
 }
 
+/** Bytes that can be read more than once (an upload that fails is sent again). */
+export interface PartSource {
+  size: number;
+  stream(): Readable;
+}
+
 export interface UploadPartParams {
   key: string;
   uploadId: string;
   /** 1 to 10,000. */
   partNumber: number;
-  /** The part's bytes; the caller does not touch them until the call settles. */
-  body: Uint8Array;
+  /** The part's bytes: `stream()` reads them afresh for each attempt. */
+  body: PartSource;
   signal?: AbortSignal;
 }
 

@@ -21,6 +21,7 @@ import {
 import { Upload } from '@aws-sdk/lib-storage';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import contentDisposition from 'content-disposition';
+import { retry } from '../retry.js';
 import type {
   ByteRange,
   CompleteMultipartParams,
@@ -37,6 +38,7 @@ import type {
   UploadPartParams,
   UploadStreamParams,
 } from './object-store.js';
+import { isStorageOutage } from './storage-errors.js';
 
 /** Stores that lack an operation answer 405/501; those are treated as "nothing to list". */
 function isNotImplemented(err: unknown): boolean {
@@ -52,6 +54,10 @@ export function attachmentDisposition(filename: string): string {
   const ascii = filename.replace(/[^\x20-\x7e]/g, '_');
   return contentDisposition(filename, { type: 'attachment', fallback: ascii });
 }
+
+/** Tries of one part (the SDK's own default for requests it may retry), from 100 ms apart, doubling. */
+const PART_ATTEMPTS = 3;
+const PART_RETRY_DELAY_MS = 100;
 
 const hexToBase64 = (hex: string) => Buffer.from(hex, 'hex').toString('base64');
 const unquote = (etag: string | undefined) => (etag ?? '').replace(/^"|"$/g, '');
@@ -211,16 +217,22 @@ export class S3ObjectStore implements ObjectStore {
   }
 
   async uploadPart({ key, uploadId, partNumber, body, signal }: UploadPartParams) {
-    const out = await this.client.send(
-      new UploadPartCommand({
-        Bucket: this.bucket,
-        Key: key,
-        UploadId: uploadId,
-        PartNumber: partNumber,
-        Body: body,
-        ContentLength: body.byteLength,
-      }),
-      { abortSignal: signal },
+    // The SDK does not retry a request whose body is a stream, so the part is sent again from here, read afresh.
+    const out = await retry(
+      () =>
+        this.client.send(
+          new UploadPartCommand({
+            Bucket: this.bucket,
+            Key: key,
+            UploadId: uploadId,
+            PartNumber: partNumber,
+            Body: body.stream(),
+            ContentLength: body.size,
+          }),
+          { abortSignal: signal },
+        ),
+      isStorageOutage,
+      { attempts: PART_ATTEMPTS, baseDelayMs: PART_RETRY_DELAY_MS, signal },
     );
     if (!out.ETag) throw new Error(`UploadPart ${partNumber} of ${key} answered no ETag`);
     return out.ETag;

@@ -7,25 +7,38 @@ export interface S3Proxy {
   requests(): { method: string; path: string }[];
   /** PUT bodies it altered. */
   corrupted(): number;
+  /** PUTs it answered 503 itself. */
+  refused(): number;
   close(): Promise<void>;
 }
 
 export interface S3ProxyOptions {
   /** Flip one byte in the body of every PUT whose path matches: the network (or a faulty store) delivering other bytes than were sent. */
   corruptPuts?: RegExp;
+  /** Answer the first `times` PUTs whose path matches with 503 SlowDown after reading their body: a store that sheds load. */
+  refusePuts?: { match: RegExp; times: number };
 }
 
 /** A real HTTP proxy in front of the S3 server that records what the code under test asked S3 for. */
-export async function startS3Proxy(target: string, { corruptPuts }: S3ProxyOptions = {}): Promise<S3Proxy> {
+export async function startS3Proxy(target: string, { corruptPuts, refusePuts }: S3ProxyOptions = {}): Promise<S3Proxy> {
   const upstream = new URL(target);
   const seen: { method: string; path: string }[] = [];
   let corrupted = 0;
+  let refused = 0;
   const server: Server = createServer((req, res) => {
     seen.push({ method: req.method ?? '', path: req.url ?? '' });
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       const body = Buffer.concat(chunks);
+      if (req.method === 'PUT' && refusePuts?.match.test(req.url ?? '') && refused < refusePuts.times) {
+        refused++;
+        res.writeHead(503, { 'content-type': 'application/xml' });
+        res.end(
+          '<?xml version="1.0" encoding="UTF-8"?><Error><Code>SlowDown</Code><Message>Reduce your request rate.</Message></Error>',
+        );
+        return;
+      }
       if (req.method === 'PUT' && corruptPuts?.test(req.url ?? '') && body.length > 0) {
         body[body.length >> 1]! ^= 0xff;
         corrupted++;
@@ -46,6 +59,7 @@ export async function startS3Proxy(target: string, { corruptPuts }: S3ProxyOptio
     endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     requests: () => [...seen],
     corrupted: () => corrupted,
+    refused: () => refused,
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();

@@ -1,5 +1,5 @@
-import type { FileHandle } from 'node:fs/promises';
 import type { ObjectStore } from '../../shared/storage/object-store.js';
+import { COPY_BELOW, PartBody, ReadBuffers, readRange, SharedFile } from './part-body.js';
 
 export interface MultipartWriterOptions {
   key: string;
@@ -7,7 +7,7 @@ export interface MultipartWriterOptions {
   tags?: Record<string, string>;
   /** Bytes per part (the last part may be shorter). */
   partSize: number;
-  /** Parts uploading at once; each holds one part-size buffer, plus one being filled. */
+  /** Parts uploading at once, plus one being filled. */
   partsInFlight: number;
   /** Aborting it fails the writer with its reason. */
   signal?: AbortSignal;
@@ -36,24 +36,24 @@ export interface UploadedPart {
 }
 
 /**
- * Writes one object as an S3 multipart upload with no stream in between: bytes are copied (or read from a file)
- * straight into a part-size buffer, and a full buffer is sent as one UploadPart while the next fills. At most
- * `partsInFlight + 1` buffers ever exist, and they are reused, so memory is flat and the GC has nothing to do.
- * On failure nothing is completed: in-flight parts are cancelled and the upload is aborted (or, with `stop()`,
- * kept for a later run to resume); the first error is the one every later call throws.
+ * Writes one object as an S3 multipart upload with no stream in between. A part is a list of segments: small
+ * writes (headers, records) and small files copied into memory, large files as ranges of their temp files that
+ * are read while the part is sent. So a part in flight costs a few read chunks, not a part-size buffer, and a
+ * file stays open (not on disk by name: its path may be removed) until the parts that read it are uploaded.
+ * At most `partsInFlight` parts upload while the next fills. On failure nothing is completed: in-flight parts
+ * are cancelled and the upload is aborted (or, with `stop()`, kept for a later run to resume); the first error
+ * is the one every later call throws.
  */
 export class MultipartWriter {
   private readonly uploadId: Promise<string>;
   private readonly controller = new AbortController();
   private readonly inFlight = new Set<Promise<void>>();
-  private readonly free: Buffer[] = [];
   private readonly parts: UploadedPart[] = [];
+  private readonly buffers = new ReadBuffers();
   /** Parts 1..durable are uploaded and full. */
   private durable = 0;
   private finishing = false;
-  private allocated = 0;
-  private current: Buffer | undefined;
-  private filled = 0;
+  private current: PartBody | undefined;
   private nextPart = 1;
   private written = 0;
   private failure: { error: unknown } | undefined;
@@ -78,7 +78,7 @@ export class MultipartWriter {
     else o.signal?.addEventListener('abort', this.onOuterAbort, { once: true });
   }
 
-  /** Bytes written so far (sent or buffered). */
+  /** Bytes written so far (sent or waiting in the part being filled). */
   get size(): number {
     return this.written;
   }
@@ -93,26 +93,34 @@ export class MultipartWriter {
     let done = 0;
     while (done < data.length) {
       const part = await this.part();
-      const n = Math.min(data.length - done, part.length - this.filled);
-      part.set(data.subarray(done, done + n), this.filled);
-      this.advance(n);
+      const n = Math.min(data.length - done, this.o.partSize - part.size);
+      part.push({ bytes: Buffer.from(data.subarray(done, done + n)) });
+      this.written += n;
       done += n;
-      if (this.filled === part.length) this.sendCurrent();
+      if (part.size === this.o.partSize) this.sendCurrent();
     }
   }
 
-  /** Reads the bytes of `file` from `from` up to `length` straight into the parts. */
-  async writeFile(file: FileHandle, length: number, from = 0): Promise<void> {
-    let position = from;
-    while (position < length) {
-      const part = await this.part();
-      const want = Math.min(length - position, part.length - this.filled);
-      const { bytesRead } = await file.read(part, this.filled, want, position);
-      this.throwIfFailed();
-      if (bytesRead === 0) throw new Error(`The file ended after ${position} of ${length} bytes`);
-      this.advance(bytesRead);
-      position += bytesRead;
-      if (this.filled === part.length) this.sendCurrent();
+  /**
+   * Appends the bytes of the file at `path` from `from` up to `length`. The file is opened before this resolves
+   * and read (large ranges) when its parts are sent, so the caller may remove the path once it has resolved.
+   */
+  async writeFile(path: string, length: number, from = 0): Promise<void> {
+    const file = await SharedFile.open(path);
+    try {
+      let position = from;
+      while (position < length) {
+        const part = await this.part();
+        const n = Math.min(length - position, this.o.partSize - part.size);
+        if (n < COPY_BELOW) part.push({ bytes: await readRange(file.handle, position, n) });
+        else part.push({ file, start: position, length: n });
+        this.throwIfFailed();
+        this.written += n;
+        position += n;
+        if (part.size === this.o.partSize) this.sendCurrent();
+      }
+    } finally {
+      await file.release();
     }
   }
 
@@ -120,7 +128,7 @@ export class MultipartWriter {
   async finish(): Promise<number> {
     this.throwIfFailed();
     this.finishing = true;
-    if (this.filled > 0 || this.nextPart === 1) this.sendCurrent();
+    if ((this.current?.size ?? 0) > 0 || this.nextPart === 1) this.sendCurrent();
     while (this.inFlight.size > 0) await Promise.race(this.inFlight);
     this.throwIfFailed();
     const uploadId = await this.uploadId;
@@ -142,6 +150,9 @@ export class MultipartWriter {
     this.fail(err);
     this.detach();
     await Promise.allSettled([...this.inFlight]);
+    const unsent = this.current;
+    this.current = undefined;
+    await unsent?.release();
   }
 
   /** Fails the writer (if it has not failed yet) and aborts the multipart upload once no part is in flight. */
@@ -156,22 +167,12 @@ export class MultipartWriter {
     this.o.signal?.removeEventListener('abort', this.onOuterAbort);
   }
 
-  private advance(n: number): void {
-    this.filled += n;
-    this.written += n;
-  }
-
-  /** The buffer being filled; waits for a free one when every buffer is in flight. */
-  private async part(): Promise<Buffer> {
+  /** The part being filled; waits while `partsInFlight` parts are uploading. */
+  private async part(): Promise<PartBody> {
     this.throwIfFailed();
     while (this.current === undefined) {
-      const reused = this.free.pop();
-      if (reused) this.current = reused;
-      else if (this.allocated <= this.o.partsInFlight) {
-        this.allocated++;
-        // Outside Node's shared pool: these live for the whole job and are reused, never garbage.
-        this.current = Buffer.allocUnsafeSlow(this.o.partSize);
-      } else {
+      if (this.inFlight.size < this.o.partsInFlight) this.current = new PartBody();
+      else {
         await Promise.race(this.inFlight);
         this.throwIfFailed();
       }
@@ -180,32 +181,26 @@ export class MultipartWriter {
   }
 
   private sendCurrent(): void {
-    const buffer = this.current ?? Buffer.alloc(0);
-    const body = buffer.subarray(0, this.filled);
+    const body = this.current ?? new PartBody();
     const partNumber = this.nextPart++;
     this.current = undefined;
-    this.filled = 0;
-    const sent: Promise<void> = this.send(partNumber, body).then(
-      () => {
+    const sent: Promise<void> = this.send(partNumber, body)
+      .catch((err: unknown) => this.fail(err))
+      .then(() => body.release().catch(() => undefined))
+      .then(() => {
         this.inFlight.delete(sent);
-        if (buffer.length === this.o.partSize) this.free.push(buffer);
-      },
-      (err: unknown) => {
-        this.inFlight.delete(sent);
-        this.fail(err);
-      },
-    );
+      });
     this.inFlight.add(sent);
   }
 
-  private async send(partNumber: number, body: Buffer): Promise<void> {
+  private async send(partNumber: number, body: PartBody): Promise<void> {
     const uploadId = await this.uploadId;
     this.throwIfFailed();
     const etag = await this.store.uploadPart({
       key: this.o.key,
       uploadId,
       partNumber,
-      body,
+      body: { size: body.size, stream: () => body.stream(this.buffers) },
       signal: this.controller.signal,
     });
     this.parts[partNumber - 1] = { partNumber, etag };

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { open, rm } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import { versions } from 'node:process';
 import { AppError, FetchError } from '../../shared/errors/app-error.js';
 import type { FileFailure } from '../../shared/jobs/common.js';
@@ -206,12 +206,7 @@ async function writeArchive(
       contentType: file.contentType,
     };
     if (!cut) checkpointer?.entryStarting(record);
-    const handle = await open(prepared.dataPath, 'r');
-    try {
-      await zip.addFile(entryRecord(record), handle, record.offset);
-    } finally {
-      await handle.close();
-    }
+    await zip.addFile(entryRecord(record), prepared.dataPath, record.offset);
     return name;
   }
 

@@ -1,12 +1,14 @@
-import type { FileHandle } from 'node:fs/promises';
 import { centralRecord, endOfArchive, localHeader, type EntryRecord } from './zip-records.js';
 
 /** Where the archive's bytes go (a MultipartWriter). */
 export interface ArchiveSink {
   readonly size: number;
   write(data: Uint8Array): Promise<void>;
-  /** Appends the bytes of `file` from `from` (default 0) up to `length`. */
-  writeFile(file: FileHandle, length: number, from?: number): Promise<void>;
+  /**
+   * Appends the bytes of the file at `path` from `from` (default 0) up to `length`; the sink may read them after
+   * it resolves, from a descriptor it opened (the path may be removed by then).
+   */
+  writeFile(path: string, length: number, from?: number): Promise<void>;
 }
 
 /** An entry already in the archive: its record and where its local header starts. */
@@ -22,7 +24,7 @@ export interface WrittenEntry {
  *
  * A writer can continue an archive whose first bytes are already stored (a resumed upload): it is given the
  * entries that are complete there, and the one entry cut by the end of those bytes is added again with
- * `addFile(entry, data, offset)`, which writes only what follows the cut.
+ * `addFile(entry, dataPath, offset)`, which writes only what follows the cut.
  */
 export class ZipWriter {
   private readonly central: Buffer[];
@@ -39,18 +41,19 @@ export class ZipWriter {
   }
 
   /**
-   * Adds an entry whose (stored or deflated) bytes are the first `entry.compressedSize` bytes of `data`. With
+   * Adds an entry whose (stored or deflated) bytes are the first `entry.compressedSize` bytes of the file at
+   * `dataPath`. With
    * `offset` (an entry whose header starts there, before the sink's end), the bytes up to the sink's end are
    * taken as already written.
    */
-  async addFile(entry: EntryRecord, data: FileHandle, offset = this.sink.size): Promise<void> {
+  async addFile(entry: EntryRecord, dataPath: string, offset = this.sink.size): Promise<void> {
     let skip = this.sink.size - offset;
     const header = localHeader(entry);
     if (skip < header.length) await this.sink.write(header.subarray(skip));
     skip = Math.max(0, skip - header.length);
     if (skip > entry.compressedSize)
       throw new Error(`The entry ends ${skip - entry.compressedSize} bytes before the cut`);
-    await this.sink.writeFile(data, entry.compressedSize, skip);
+    await this.sink.writeFile(dataPath, entry.compressedSize, skip);
     this.central.push(centralRecord(entry, offset));
   }
 
