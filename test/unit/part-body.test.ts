@@ -7,7 +7,8 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PartBody, ReadBuffers, SharedFile } from '../../worker/upload/part-body.js';
+import { BufferPool } from '../../worker/runtime/buffer-pool.js';
+import { PartBody, SharedFile } from '../../worker/upload/part-body.js';
 
 let dir: string;
 beforeAll(async () => {
@@ -76,7 +77,7 @@ async function slowServer() {
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
-  const put = (body: PartBody, buffers: ReadBuffers) =>
+  const put = (body: PartBody, buffers: BufferPool) =>
     new Promise<number>((resolve, reject) => {
       const req = request(url, { method: 'PUT', headers: { 'content-length': body.size } }, (res) => {
         res.resume();
@@ -93,7 +94,7 @@ describe('PartBody', () => {
     const { body, expected, file } = await part();
     expect(body.size).toBe(expected.length);
     const server = await slowServer();
-    const buffers = new ReadBuffers();
+    const buffers = new BufferPool();
     try {
       // Socket buffers on loopback are large: the part is 16 MiB so that writes do wait on the reader.
       expect(await server.put(body, buffers)).toBe(200);
@@ -110,7 +111,7 @@ describe('PartBody', () => {
   it('piped into anything else (a checksum stream), it sends fresh chunks that a slow consumer may keep', async () => {
     const { body, expected, file } = await part();
     const { sink, received, finished } = slowSink();
-    body.stream(new ReadBuffers()).pipe(sink);
+    body.stream(new BufferPool()).pipe(sink);
     await finished;
     expect(received().equals(expected)).toBe(true);
     await body.release();
@@ -120,7 +121,7 @@ describe('PartBody', () => {
   it('read as a stream, it yields the same bytes', async () => {
     const { body, expected, file } = await part();
     const chunks: Buffer[] = [];
-    for await (const chunk of body.stream(new ReadBuffers())) chunks.push(chunk as Buffer);
+    for await (const chunk of body.stream(new BufferPool())) chunks.push(chunk as Buffer);
     expect(Buffer.concat(chunks).equals(expected)).toBe(true);
     await body.release();
     await file.release();

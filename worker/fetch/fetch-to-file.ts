@@ -1,4 +1,3 @@
-import { createWriteStream } from 'node:fs';
 import { pipeline } from 'node:stream/promises';
 import contentDisposition from 'content-disposition';
 import { RequestError, type Got } from 'got';
@@ -6,6 +5,7 @@ import { FetchError } from '../../shared/errors/app-error.js';
 import type { ByteBudget } from './byte-budget.js';
 import { DownloadMeter } from './download-meter.js';
 import { toFetchError } from './fetch-error-mapper.js';
+import { TempFileWriter } from './temp-file-writer.js';
 
 export interface FetchToFileRequest {
   url: string;
@@ -80,7 +80,7 @@ export async function fetchToFile(http: Got, req: FetchToFileRequest): Promise<F
   };
   meter.once('error', releaseBudget);
   try {
-    await pipeline(source, meter, createWriteStream(req.path));
+    await pipeline(source, meter, new TempFileWriter(req.path));
   } catch (err) {
     releaseBudget();
     // Errors of our own disk (ENOSPC...) are the job's problem, not the URL's: they pass through as they are.

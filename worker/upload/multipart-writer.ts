@@ -1,5 +1,6 @@
 import type { ObjectStore } from '../../shared/storage/object-store.js';
-import { COPY_BELOW, PartBody, ReadBuffers, readRange, SharedFile } from './part-body.js';
+import { bufferPool } from '../runtime/buffer-pool.js';
+import { COPY_BELOW, PartBody, readRange, SharedFile } from './part-body.js';
 
 export interface MultipartWriterOptions {
   key: string;
@@ -49,7 +50,6 @@ export class MultipartWriter {
   private readonly controller = new AbortController();
   private readonly inFlight = new Set<Promise<void>>();
   private readonly parts: UploadedPart[] = [];
-  private readonly buffers = new ReadBuffers();
   /** Parts 1..durable are uploaded and full. */
   private durable = 0;
   private finishing = false;
@@ -200,7 +200,7 @@ export class MultipartWriter {
       key: this.o.key,
       uploadId,
       partNumber,
-      body: { size: body.size, stream: () => body.stream(this.buffers) },
+      body: { size: body.size, stream: () => body.stream(bufferPool) },
       signal: this.controller.signal,
     });
     this.parts[partNumber - 1] = { partNumber, etag };

@@ -2,9 +2,11 @@ import { once } from 'node:events';
 import { open, type FileHandle } from 'node:fs/promises';
 import { OutgoingMessage } from 'node:http';
 import { Readable, type Writable } from 'node:stream';
+import { POOLED_BUFFER_BYTES, type BufferPool } from '../runtime/buffer-pool.js';
+import { bytesStreamed } from '../runtime/byte-paced-gc.js';
 
 /** Reads of a file range into a part's body are this big: short-lived chunks, never a part-size buffer. */
-const READ_CHUNK = 256 * 1024;
+const READ_CHUNK = POOLED_BUFFER_BYTES;
 
 /**
  * Ranges shorter than this are copied into memory when written rather than read at send time: a part of tiny
@@ -36,20 +38,6 @@ export class SharedFile {
   }
 }
 
-/** Read buffers of READ_CHUNK bytes that part uploads take and give back, so sending a part allocates nothing. */
-export class ReadBuffers {
-  private readonly free: Buffer[] = [];
-
-  take(): Buffer {
-    // Outside Node's shared pool: these live as long as the writer and are reused.
-    return this.free.pop() ?? Buffer.allocUnsafeSlow(READ_CHUNK);
-  }
-
-  give(buffer: Buffer): void {
-    this.free.push(buffer);
-  }
-}
-
 /** One run of a part's bytes: a copy held in memory, or a range of a file read when the part is sent. */
 export type Segment = { bytes: Uint8Array } | { file: SharedFile; start: number; length: number };
 
@@ -68,7 +56,7 @@ export class PartBody {
   }
 
   /** The part's bytes, read afresh at each call (a retried upload sends them again). */
-  stream(buffers: ReadBuffers): Readable {
+  stream(buffers: BufferPool): Readable {
     return new PartStream(this.segments, buffers);
   }
 
@@ -92,7 +80,7 @@ class PartStream extends Readable {
 
   constructor(
     private readonly segments: readonly Segment[],
-    private readonly buffers: ReadBuffers,
+    private readonly buffers: BufferPool,
   ) {
     super();
   }
@@ -118,7 +106,7 @@ class PartStream extends Readable {
 }
 
 /** Writes the segments to `dest`, file ranges through two reused buffers in turn; resolves once all is written. */
-async function writeSegments(segments: readonly Segment[], dest: Writable, pool: ReadBuffers): Promise<void> {
+async function writeSegments(segments: readonly Segment[], dest: Writable, pool: BufferPool): Promise<void> {
   const closed = new Promise<never>((_, reject) => {
     dest.once('close', () => reject(new Error('The request closed before the part was written')));
   });
@@ -172,6 +160,7 @@ async function* readSegments(segments: readonly Segment[]): AsyncGenerator<Uint8
       const { bytesRead } = await segment.file.handle.read(chunk, 0, want, position);
       if (bytesRead === 0) throw new Error(`The file ended at ${position}, before ${end}`);
       position += bytesRead;
+      bytesStreamed(bytesRead);
       yield bytesRead === want ? chunk : chunk.subarray(0, bytesRead);
     }
   }
