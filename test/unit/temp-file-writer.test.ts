@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TempFileWriter } from '../../worker/fetch/temp-file-writer.js';
 
@@ -51,6 +52,8 @@ describe('TempFileWriter', () => {
     const path = join(dir, 'failed');
     async function* failing() {
       yield randomBytes(600 * 1024);
+      // The reset comes a moment later, while the first bytes are being written.
+      await sleep(5);
       throw new Error('connection reset');
     }
     await expect(pipeline(Readable.from(failing()), new TempFileWriter(path))).rejects.toThrow('connection reset');
