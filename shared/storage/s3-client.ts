@@ -1,3 +1,4 @@
+import { format } from 'node:util';
 import { S3Client } from '@aws-sdk/client-s3';
 import type { Config } from '../config.js';
 import { createLogger } from '../logger.js';
@@ -17,7 +18,7 @@ export interface AwsCredentials {
  */
 function sdkLogger(level: string) {
   const log = createLogger(level, { component: 'aws-sdk' });
-  const message = (args: unknown[]) => args.map(String).join(' ');
+  const message = (args: unknown[]) => format(...args);
   return {
     trace: () => undefined,
     debug: (...args: unknown[]) => log.debug(message(args)),

@@ -38,7 +38,7 @@ import type {
   UploadPartParams,
   UploadStreamParams,
 } from './object-store.js';
-import { isStorageOutage } from './storage-errors.js';
+import { isConnectionError, isStorageOutage } from './storage-errors.js';
 
 /** Stores that lack an operation answer 405/501; those are treated as "nothing to list". */
 function isNotImplemented(err: unknown): boolean {
@@ -231,7 +231,7 @@ export class S3ObjectStore implements ObjectStore {
           }),
           { abortSignal: signal },
         ),
-      isStorageOutage,
+      (err) => isStorageOutage(err) || isConnectionError(err),
       { attempts: PART_ATTEMPTS, baseDelayMs: PART_RETRY_DELAY_MS, signal },
     );
     if (!out.ETag) throw new Error(`UploadPart ${partNumber} of ${key} answered no ETag`);

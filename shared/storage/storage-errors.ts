@@ -34,3 +34,26 @@ export function isStorageOutage(err: unknown): boolean {
 export function sdkAttempts(err: unknown): number | undefined {
   return isSdkError(err) ? err.$metadata.attempts : undefined;
 }
+
+/** Codes of a connection that broke or never came up: no answer at all. */
+const CONNECTION_CODES = new Set([
+  'ECONNRESET',
+  'EPIPE',
+  'ETIMEDOUT',
+  'ECONNREFUSED',
+  'ECONNABORTED',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EAI_AGAIN',
+]);
+
+/**
+ * Whether the request got no answer because its connection broke (the store hung up, a keep-alive socket it
+ * had just closed, a timeout). The SDK marks such errors with `$metadata` only when it may retry the request
+ * itself, which it never does for a streamed body: then they arrive bare.
+ */
+export function isConnectionError(err: unknown): boolean {
+  if (typeof err !== 'object' || err === null) return false;
+  const { code, name } = err as { code?: unknown; name?: unknown };
+  return (typeof code === 'string' && CONNECTION_CODES.has(code)) || name === 'TimeoutError';
+}

@@ -9,6 +9,8 @@ export interface S3Proxy {
   corrupted(): number;
   /** PUTs it answered 503 itself. */
   refused(): number;
+  /** PUTs it hung up on. */
+  reset(): number;
   close(): Promise<void>;
 }
 
@@ -17,20 +19,31 @@ export interface S3ProxyOptions {
   corruptPuts?: RegExp;
   /** Answer the first `times` PUTs whose path matches with 503 SlowDown after reading their body: a store that sheds load. */
   refusePuts?: { match: RegExp; times: number };
+  /** Hang up on the first `times` PUTs whose path matches, after reading their body, without an answer. */
+  resetPuts?: { match: RegExp; times: number };
 }
 
 /** A real HTTP proxy in front of the S3 server that records what the code under test asked S3 for. */
-export async function startS3Proxy(target: string, { corruptPuts, refusePuts }: S3ProxyOptions = {}): Promise<S3Proxy> {
+export async function startS3Proxy(
+  target: string,
+  { corruptPuts, refusePuts, resetPuts }: S3ProxyOptions = {},
+): Promise<S3Proxy> {
   const upstream = new URL(target);
   const seen: { method: string; path: string }[] = [];
   let corrupted = 0;
   let refused = 0;
+  let reset = 0;
   const server: Server = createServer((req, res) => {
     seen.push({ method: req.method ?? '', path: req.url ?? '' });
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       const body = Buffer.concat(chunks);
+      if (req.method === 'PUT' && resetPuts?.match.test(req.url ?? '') && reset < resetPuts.times) {
+        reset++;
+        req.socket.destroy();
+        return;
+      }
       if (req.method === 'PUT' && refusePuts?.match.test(req.url ?? '') && refused < refusePuts.times) {
         refused++;
         res.writeHead(503, { 'content-type': 'application/xml' });
@@ -60,6 +73,7 @@ export async function startS3Proxy(target: string, { corruptPuts, refusePuts }: 
     requests: () => [...seen],
     corrupted: () => corrupted,
     refused: () => refused,
+    reset: () => reset,
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();

@@ -84,6 +84,27 @@ describe('MultipartWriter (s3rver)', () => {
     expect(Buffer.concat(chunks).equals(expected)).toBe(true);
   });
 
+  it('a part whose connection the store hangs up on (no answer at all) is sent again too', async () => {
+    const { proxy, store } = await storeThrough({ resetPuts: { match: /partNumber=1&/, times: 2 } });
+    const key = `multipart-test/${Date.now()}-reset.bin`;
+    const writer = new MultipartWriter(store, {
+      key,
+      contentType: 'application/octet-stream',
+      partSize: PART,
+      partsInFlight: 2,
+    });
+    const bytes = randomBytes(PART + 10);
+    const path = await tempFile('reset', bytes);
+    await writer.writeFile(path, bytes.length);
+    await rm(path);
+    await writer.finish();
+    expect(proxy.reset()).toBe(2);
+    const stored = await h.clients.store.get(key);
+    const chunks: Buffer[] = [];
+    for await (const c of stored!.body) chunks.push(c as Buffer);
+    expect(Buffer.concat(chunks).equals(bytes)).toBe(true);
+  });
+
   it("a part the store keeps refusing fails the writer with the store's error, and abort() leaves no upload open", async () => {
     const { proxy, store } = await storeThrough({ refusePuts: { match: /partNumber=1&/, times: 100 } });
     const key = `multipart-test/${Date.now()}-refused.bin`;

@@ -40,10 +40,12 @@ export interface BuildZipRequest {
 }
 
 /**
- * Parts uploading at once: enough to keep S3 busy while the next part fills (each is one part-size buffer). 3, not
- * 4: one 8 MiB buffer less at the peak, as fast within the noise (`npm run bench -- zip-sweep`, README "Worker memory").
+ * Parts uploading at once while the next fills. A part in flight costs two 256 KiB read buffers (parts are file
+ * ranges), so this is set by speed alone: 6 kept s3rver busier than 3 or 4 (`npm run bench -- zip-sweep`, ratio to
+ * upload-only 1.00 against 1.08 at 1000 × 5 MiB, 1.00-1.04 against 1.12-1.14 at 200 × 5 MiB, the same peak RSS).
+ * A crash redoes at most this many parts more (the checkpoint covers the run of uploaded parts from part 1).
  */
-const PARTS_IN_FLIGHT = 3;
+const PARTS_IN_FLIGHT = 6;
 
 /** The entry the checkpoint cut came out different this time (its URL changed): the archive starts over. */
 class ResumeMismatch extends Error {}
