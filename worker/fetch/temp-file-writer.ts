@@ -43,6 +43,8 @@ export class TempFileWriter extends Writable {
   }
 
   override _destroy(err: Error | null, done: (err?: Error | null) => void): void {
+    // The buffer being filled has no write under way: it can go back.
+    if (this.current) bufferPool.give(this.current);
     this.current = undefined;
     // Closed only once no write is under way on it (a closed descriptor's number can be reused at once).
     Promise.resolve(this.writing)
@@ -71,10 +73,8 @@ export class TempFileWriter extends Writable {
     const length = this.filled;
     this.current = undefined;
     this.filled = 0;
-    if (buffer === undefined || length === 0) {
-      if (buffer) bufferPool.give(buffer);
-      return;
-    }
+    // A buffer is taken only to copy bytes into: one that exists is never empty.
+    if (buffer === undefined) return;
     const file = this.file;
     if (file === undefined) throw new Error('the temp file is not open');
     this.writing = writeAll(file, buffer, length).then(() => bufferPool.give(buffer));

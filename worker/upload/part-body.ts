@@ -38,8 +38,15 @@ export class SharedFile {
   }
 }
 
+/** A range of a file, read when the part is sent. */
+interface FileSegment {
+  file: SharedFile;
+  start: number;
+  length: number;
+}
+
 /** One run of a part's bytes: a copy held in memory, or a range of a file read when the part is sent. */
-export type Segment = { bytes: Uint8Array } | { file: SharedFile; start: number; length: number };
+export type Segment = { bytes: Uint8Array } | FileSegment;
 
 /**
  * A part's bytes as a list of segments: header records and small files in memory, large files as ranges read
@@ -134,9 +141,7 @@ async function writeSegments(segments: readonly Segment[], dest: Writable, pool:
       // The buffer's last write must be done before it is read into again.
       await Promise.race([writing[slot], closed]);
       const buffer = buffers[slot]!;
-      const want = Math.min(READ_CHUNK, end - position);
-      const { bytesRead } = await segment.file.handle.read(buffer, 0, want, position);
-      if (bytesRead === 0) throw new Error(`The file ended at ${position}, before ${end}`);
+      const bytesRead = await readChunk(segment, position, buffer);
       position += bytesRead;
       writing[slot] = (await write(buffer.subarray(0, bytesRead))).written;
     }
@@ -144,6 +149,15 @@ async function writeSegments(segments: readonly Segment[], dest: Writable, pool:
   await Promise.race([Promise.all(writing.filter((w) => w !== undefined)), closed]);
   // Given back only once every write has called back: a request that failed midway keeps its two.
   for (const buffer of buffers) pool.give(buffer);
+}
+
+/** Reads the range's bytes from `position` into `buffer` (as many as fit); the file must not end before the range. */
+async function readChunk(segment: FileSegment, position: number, buffer: Buffer): Promise<number> {
+  const end = segment.start + segment.length;
+  const want = Math.min(buffer.length, end - position);
+  const { bytesRead } = await segment.file.handle.read(buffer, 0, want, position);
+  if (bytesRead === 0) throw new Error(`The file ended at ${position}, before ${end}`);
+  return bytesRead;
 }
 
 async function* readSegments(segments: readonly Segment[]): AsyncGenerator<Uint8Array> {
@@ -154,14 +168,12 @@ async function* readSegments(segments: readonly Segment[]): AsyncGenerator<Uint8
     }
     const end = segment.start + segment.length;
     for (let position = segment.start; position < end;) {
-      const want = Math.min(READ_CHUNK, end - position);
       // A fresh chunk each read: the socket may still hold the previous one.
-      const chunk = Buffer.allocUnsafeSlow(want);
-      const { bytesRead } = await segment.file.handle.read(chunk, 0, want, position);
-      if (bytesRead === 0) throw new Error(`The file ended at ${position}, before ${end}`);
+      const chunk = Buffer.allocUnsafeSlow(Math.min(READ_CHUNK, end - position));
+      const bytesRead = await readChunk(segment, position, chunk);
       position += bytesRead;
       bytesStreamed(bytesRead);
-      yield bytesRead === want ? chunk : chunk.subarray(0, bytesRead);
+      yield bytesRead === chunk.length ? chunk : chunk.subarray(0, bytesRead);
     }
   }
 }
